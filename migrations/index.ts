@@ -1,0 +1,12 @@
+import { UsersAndGroups1763900000001 } from './1763900000001-UsersAndGroups.js';
+import { AlbumsAndPhotos1763900000002 } from './1763900000002-AlbumsAndPhotos.js';
+import { AccessControl1763900000003 } from './1763900000003-AccessControl.js';
+import { AuditAndPlugins1763900000004 } from './1763900000004-AuditAndPlugins.js';
+
+/** Core migrations, oldest first. Add new ones at the end; never edit one that has shipped. */
+export const CORE_MIGRATIONS = [
+  UsersAndGroups1763900000001,
+  AlbumsAndPhotos1763900000002,
+  AccessControl1763900000003,
+  AuditAndPlugins1763900000004,
+];
