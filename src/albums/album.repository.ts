@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { returnedRows } from '../database/sql-result.js';
 import { Album } from './album.entity.js';
 
 /** Fields written when an album is created. */
@@ -102,8 +103,8 @@ export class AlbumRepository {
     const id = rows[0]!.id;
     await this.em.query(
       `INSERT INTO album_closure (ancestor_id, descendant_id, depth)
-       SELECT ancestor_id, $1, depth + 1 FROM album_closure WHERE descendant_id = $2
-       UNION ALL SELECT $1, $1, 0`,
+       SELECT ancestor_id, $1::int, depth + 1 FROM album_closure WHERE descendant_id = $2::int
+       UNION ALL SELECT $1::int, $1::int, 0`,
       [id, row.parentId],
     );
     return id;
@@ -186,7 +187,7 @@ export class AlbumRepository {
   async link(albumId: number, photoIds: number[]): Promise<number[]> {
     const rows: { photo_id: number }[] = await this.em.query(
       `INSERT INTO album_photos (album_id, photo_id, rank)
-       SELECT $1, p.id, (SELECT COALESCE(max(rank), -1) FROM album_photos WHERE album_id = $1) + p.ord
+       SELECT $1::int, p.id, (SELECT COALESCE(max(rank), -1) FROM album_photos WHERE album_id = $1::int) + p.ord
        FROM unnest($2::int[]) WITH ORDINALITY AS p(id, ord)
        ON CONFLICT DO NOTHING RETURNING photo_id`,
       [albumId, photoIds],
@@ -196,11 +197,11 @@ export class AlbumRepository {
 
   /** Unlinks photos; returns the ids that were linked. */
   async unlink(albumId: number, photoIds: number[]): Promise<number[]> {
-    const rows: { photo_id: number }[] = await this.em.query(
+    const result = await this.em.query(
       `DELETE FROM album_photos WHERE album_id = $1 AND photo_id = ANY($2::int[]) RETURNING photo_id`,
       [albumId, photoIds],
     );
-    return rows.map((r) => r.photo_id);
+    return returnedRows<{ photo_id: number }>(result).map((r) => r.photo_id);
   }
 
   /**
