@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { PGlite, Results } from '@electric-sql/pglite';
 
 /** How long a caller may wait for the single PGlite session before we call it a deadlock. */
-const ACQUIRE_TIMEOUT_MS = 60_000;
+const ACQUIRE_TIMEOUT_MS = 20_000;
 
 type Callback = (error: Error | null, result?: unknown) => void;
 
@@ -54,7 +54,7 @@ function toPgResult(result: Results<unknown> & { command?: string }) {
 
 /**
  * The minimal `pg.Pool` surface TypeORM's Postgres driver uses, serialising access to one
- * PGlite instance. Waiting longer than a minute means code asked for a second connection while
+ * PGlite instance. Waiting longer than 20 seconds means code asked for a second connection while
  * holding one (a query outside the transaction it runs in): that is reported, not hung on.
  */
 export class PGlitePool extends EventEmitter {
