@@ -105,15 +105,35 @@ function sniffText(b: Buffer): string {
   return 'text';
 }
 
-/** No NUL bytes and hardly any control characters: bytes ≥ 0x80 are allowed (UTF-8 text). */
+/**
+ * No NUL bytes, hardly any control characters, and either valid UTF-8 (a sequence cut at the end
+ * of the sniff window is fine) or at most 5 % bytes above 0x7F (Latin-1 text).
+ */
 function looksLikeText(b: Buffer): boolean {
   if (b.length === 0) return false;
   let control = 0;
+  let high = 0;
   for (const byte of b) {
     if (byte === 0) return false;
-    if (byte < 0x20 && byte !== 0x09 && byte !== 0x0a && byte !== 0x0d && byte !== 0x0c) control++;
+    if (byte >= 0x80) high++;
+    else if (byte < 0x20 && byte !== 0x09 && byte !== 0x0a && byte !== 0x0d && byte !== 0x0c) control++;
   }
-  return control * 100 <= b.length;
+  if (control * 100 > b.length) return false;
+  return high === 0 || high * 20 <= b.length || isUtf8(b);
+}
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+function isUtf8(b: Buffer): boolean {
+  for (let cut = 0; cut <= 3 && cut < b.length; cut++) {
+    try {
+      strictUtf8.decode(b.subarray(0, b.length - cut));
+      return true;
+    } catch {
+      // try again without a possibly truncated trailing sequence
+    }
+  }
+  return false;
 }
 
 function startsWith(b: Buffer, sig: number[] | string): boolean {
