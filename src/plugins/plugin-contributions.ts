@@ -120,12 +120,22 @@ export interface SiteRouteContribution<O = unknown> {
   handler(req: SiteRouteRequest, ctx: PluginContext<O>): unknown | Promise<unknown>;
 }
 
-/** One parameter of a ws.php method, as Piwigo's `addMethod` describes them. */
+/**
+ * One parameter of a ws.php method, as Piwigo's `addMethod` describes them. A structural subset
+ * of the ws.php engine's own `WsParamSpec` (src/piwigo), so core can register plugin methods as is.
+ */
 export interface WsParamSpec {
-  type?: 'int' | 'positive_int' | 'float' | 'bool' | 'string' | 'int[]' | 'string[]';
+  /** Piwigo's `WS_TYPE_*`: `id` is ≥ 1, `int_positive` ≥ 0, `mixed` is an unchecked string (default). */
+  type?: 'mixed' | 'bool' | 'int' | 'int_positive' | 'id' | 'float' | 'float_positive' | 'float_positive_notnull';
   /** Default value; a parameter without one is required unless `optional`. */
-  default?: unknown;
+  default?: string | number | boolean | null | readonly (string | number | boolean)[];
   optional?: boolean;
+  /** `accept`: a value or a list; `force`: always a list. */
+  array?: 'accept' | 'force';
+  /** Silent upper clamp for numbers (Piwigo's `maxValue`). */
+  maxValue?: number;
+  /** Allowed values. */
+  enum?: readonly string[];
   info?: string;
 }
 
@@ -139,6 +149,9 @@ export interface WsMethodContribution<O = unknown> {
   adminOnly?: boolean;
   /** Only POST (Piwigo's `post_only`). */
   postOnly?: boolean;
+  /** Left out of `reflection.getMethodList`. */
+  hidden?: boolean;
+  /** Returns the result (encoded by ws.php in the client's format); throw a `VitrineError` to fail. */
   handler(params: Record<string, unknown>, call: { actor: ActorRef; ctx: PluginContext<O> }): unknown | Promise<unknown>;
 }
 

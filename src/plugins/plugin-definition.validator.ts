@@ -60,10 +60,24 @@ const definitionSchema = z
         z
           .object({
             name: z.string().regex(/^[a-zA-Z][a-zA-Z0-9]*(\.[a-zA-Z][a-zA-Z0-9]*)+$/, 'must be dotted, e.g. "filmRoll.getRolls"'),
-            params: z.record(z.string(), z.object({ type: z.string().optional(), default: z.unknown(), optional: z.boolean().optional(), info: z.string().optional() }).strict()),
+            params: z.record(
+              z.string(),
+              z
+                .object({
+                  type: z.enum(['mixed', 'bool', 'int', 'int_positive', 'id', 'float', 'float_positive', 'float_positive_notnull']).optional(),
+                  default: z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(z.union([z.string(), z.number(), z.boolean()]))]).optional(),
+                  optional: z.boolean().optional(),
+                  array: z.enum(['accept', 'force']).optional(),
+                  maxValue: z.number().optional(),
+                  enum: z.array(z.string()).optional(),
+                  info: z.string().optional(),
+                })
+                .strict(),
+            ),
             description: z.string().optional(),
             adminOnly: z.boolean().optional(),
             postOnly: z.boolean().optional(),
+            hidden: z.boolean().optional(),
             handler: fn,
           })
           .strict(),
