@@ -1,0 +1,88 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdir, open, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Readable, addAbortSignal } from 'node:stream';
+import { MediaErrors } from './media.errors.js';
+
+/** Where and how much to spool. `maxBytes` is `VitrineConfig.maxUploadBytes`. */
+export interface SpoolOptions {
+  /** Directory for temp files (created with mode 0700 if missing), e.g. `DATA_DIR/tmp`. */
+  tempDir: string;
+  /** Largest accepted size in bytes; one byte more aborts the upload. */
+  maxBytes: number;
+  /** Aborts the spool (client went away); the temp file is removed. */
+  signal?: AbortSignal;
+}
+
+/** A fully received upload, hashed, waiting in the temp dir for the probe. */
+export interface SpooledFile {
+  /** Absolute path of the temp file. The caller deletes or moves it. */
+  path: string;
+  size: number;
+  /** Lowercase hex SHA-256 of the content (storage name, dedupe). */
+  sha256: string;
+  /** Lowercase hex MD5 (Piwigo clients compare it). */
+  md5: string;
+}
+
+/** Prefix and suffix of spool files, so a cleanup job can recognise leftovers after a crash. */
+export const SPOOL_PREFIX = 'upload-';
+export const SPOOL_SUFFIX = '.part';
+
+/**
+ * Streams an upload to a temp file while computing SHA-256 and MD5 in the same pass. Memory use
+ * is one chunk: nothing is held whole. The size cap is checked *before* each chunk is written,
+ * so at most `maxBytes` ever reach the disk. The temp file is created with `wx` and mode 0600 and
+ * its name is random: the client's file name never touches the file system. It is fsynced
+ * before this resolves, so a rename into storage afterwards is durable.
+ *
+ * On any failure (too large, empty, stream error, abort) the temp file is deleted and the error
+ * is rethrown; the input stream is destroyed so the transfer stops.
+ *
+ * @throws VitrineError `upload.too_large` (413) when the input exceeds `maxBytes`,
+ *   `upload.empty` (400) when it has no bytes; any stream error as is.
+ */
+export async function spoolUpload(input: Readable | AsyncIterable<Uint8Array | string>, options: SpoolOptions): Promise<SpooledFile> {
+  // An error emitted while we create the temp file must not go unhandled (it would crash the
+  // process); the iteration below still sees it through `readable.errored`.
+  const swallow = () => undefined;
+  if (input instanceof Readable) input.on('error', swallow);
+  try {
+    return await spool(input, options);
+  } finally {
+    if (input instanceof Readable) input.off('error', swallow);
+  }
+}
+
+async function spool(input: Readable | AsyncIterable<Uint8Array | string>, options: SpoolOptions): Promise<SpooledFile> {
+  await mkdir(options.tempDir, { recursive: true, mode: 0o700 });
+  const path = join(options.tempDir, `${SPOOL_PREFIX}${randomBytes(16).toString('hex')}${SPOOL_SUFFIX}`);
+  const handle = await open(path, 'wx', 0o600);
+  const sha256 = createHash('sha256');
+  const md5 = createHash('md5');
+  let size = 0;
+  let closed = false;
+  try {
+    options.signal?.throwIfAborted();
+    if (options.signal && input instanceof Readable) addAbortSignal(options.signal, input);
+    for await (const piece of input) {
+      const chunk = typeof piece === 'string' ? Buffer.from(piece) : piece;
+      size += chunk.byteLength;
+      if (size > options.maxBytes) throw MediaErrors.tooLarge(options.maxBytes);
+      sha256.update(chunk);
+      md5.update(chunk);
+      await handle.write(chunk);
+      options.signal?.throwIfAborted();
+    }
+    if (size === 0) throw MediaErrors.empty();
+    await handle.sync();
+    closed = true;
+    await handle.close();
+    return { path, size, sha256: sha256.digest('hex'), md5: md5.digest('hex') };
+  } catch (error) {
+    if (input instanceof Readable && !input.destroyed) input.destroy();
+    if (!closed) await handle.close().catch(() => undefined);
+    await unlink(path).catch(() => undefined);
+    throw error;
+  }
+}
