@@ -105,7 +105,7 @@ export class PluginRegistry {
     for (const item of items) {
       const norm = `${item.kind}\u0000${normalise(item.kind, item.key)}`;
       const clash = this.find(item.kind, item.key) ?? batch.get(norm);
-      if (clash) throw this.conflict(item, clash);
+      if (clash) throw this.conflict(item, clash, items);
       batch.set(norm, item);
     }
     for (const item of items) {
@@ -150,19 +150,20 @@ export class PluginRegistry {
     return undefined;
   }
 
-  private conflict(item: Contribution, clash: { key: string; owner: string }): PluginConflictError {
+  private conflict(item: Contribution, clash: { key: string; owner: string }, batch: readonly Contribution[]): PluginConflictError {
+    const describe = (owner: string) => this.describe(owner, batch);
     const same = clash.owner === item.owner;
     const message = same
-      ? `Conflict: ${this.describe(item.owner)} declares ${NOUN[item.kind]} "${item.key}" twice.`
-      : `Conflict: ${NOUN[item.kind]} "${item.key}" is declared by ${this.describe(item.owner)}, but ${
+      ? `Conflict: ${describe(item.owner)} declares ${NOUN[item.kind]} "${item.key}" twice.`
+      : `Conflict: ${NOUN[item.kind]} "${item.key}" is declared by ${describe(item.owner)}, but ${
           clash.key === item.key ? 'it' : `"${clash.key}"`
-        } already belongs to ${this.describe(clash.owner)}. Rename one of them${clash.owner === 'core' ? ' (core names are reserved)' : ''}.`;
+        } already belongs to ${describe(clash.owner)}. Rename one of them${clash.owner === 'core' ? ' (core names are reserved)' : ''}.`;
     return new PluginConflictError(item.kind, item.key, [clash.owner, item.owner], message);
   }
 
-  private describe(owner: string): string {
+  private describe(owner: string, batch: readonly Contribution[]): string {
     if (owner === 'core') return 'core';
-    const entry = this.entries.get('plugin')?.get(owner);
+    const entry = this.entries.get('plugin')?.get(owner) ?? batch.find((c) => c.kind === 'plugin' && c.key === owner);
     const dir = (entry?.value as ContributionValues['plugin'] | undefined)?.dir;
     return dir ? `plugin "${owner}" (${dir})` : `plugin "${owner}"`;
   }
