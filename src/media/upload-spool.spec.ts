@@ -71,8 +71,9 @@ describe('spoolUpload', () => {
   });
 
   it('says the limit in the message', async () => {
-    const error = await spoolUpload(Readable.from(pieces(3 * 1024 * 1024, 65_536)), { tempDir, maxBytes: 2 * 1024 * 1024 }).catch((e: Error) => e);
-    expect(error.message).toBe('The file is larger than the 2 MB limit.');
+    await expect(spoolUpload(Readable.from(pieces(3 * 1024 * 1024, 65_536)), { tempDir, maxBytes: 2 * 1024 * 1024 })).rejects.toThrow(
+      'The file is larger than the 2 MB limit.',
+    );
   });
 
   it('refuses empty input and leaves nothing behind', async () => {
