@@ -27,7 +27,7 @@ export class AfterCommitQueue {
 
   /** Queues an after-commit action with its arguments (checked like `doAction`). */
   add<K extends AfterCommitActionName>(name: K, ...args: HookArgs<K>): void {
-    const hook = this.hooks.catalogue().find((h) => h.name === name);
+    const hook = this.hooks.get(name);
     if (!hook || hook.kind !== 'action' || hook.phase !== 'afterCommit') {
       throw new TypeError(`Hook "${name}" is not an after-commit action and cannot be queued.`);
     }

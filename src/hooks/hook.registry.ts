@@ -87,6 +87,11 @@ export class HookRegistry {
     return this.hooks.has(name);
   }
 
+  /** The declaration of one hook, if any. */
+  get(name: string): DeclaredHook | undefined {
+    return this.hooks.get(name);
+  }
+
   /** The catalogue: core hooks first, then plugin hooks in declaration order. */
   catalogue(): DeclaredHook[] {
     return [...this.hooks.values()];

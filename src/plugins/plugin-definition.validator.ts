@@ -2,12 +2,13 @@ import { z } from 'zod';
 import type { DiscoveredPlugin } from './plugin.discovery.js';
 import { PluginLoadError } from './plugin.errors.js';
 import type { AnyPluginDefinition } from './plugin.types.js';
-import { formatIssues } from './plugin-manifest.js';
+import { formatIssues, isInsideFolder } from './plugin-manifest.js';
 
 const fn = z.custom<(...args: any[]) => unknown>((v) => typeof v === 'function', 'must be a function');
 const cls = z.custom<new (...args: any[]) => unknown>((v) => typeof v === 'function', 'must be a class');
 const schema = z.custom<z.ZodType>((v) => typeof (v as { safeParse?: unknown })?.safeParse === 'function', 'must be a zod schema');
 const text = z.string().trim().min(1);
+const folder = text.refine(isInsideFolder, 'must be a relative path inside the plugin folder, e.g. "views/templates"');
 const kebab = z.string().regex(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/, 'must be lower-case kebab-case');
 const camel = z.string().regex(/^[a-z][a-zA-Z0-9]*$/, 'must be camelCase, e.g. "filmStock"');
 const dimension = z.number().int().positive().max(20_000);
@@ -51,7 +52,7 @@ const definitionSchema = z
     imageSizes: z
       .array(z.object({ name: kebab, width: dimension, height: dimension, crop: z.boolean().optional(), eager: z.boolean().optional() }).strict())
       .optional(),
-    views: z.object({ templates: text.optional(), partials: text.optional(), helpers: z.record(camel, fn).optional() }).strict().optional(),
+    views: z.object({ templates: folder.optional(), partials: folder.optional(), helpers: z.record(camel, fn).optional() }).strict().optional(),
     routes: z.array(z.object({ path: sitePath, template: text, handler: fn }).strict()).optional(),
     controllers: z.array(cls).optional(),
     providers: z.array(z.unknown()).optional(),

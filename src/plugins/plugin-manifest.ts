@@ -120,7 +120,8 @@ function preview(value: unknown): string {
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
-function isInsideFolder(path: string): boolean {
+/** Whether a relative path stays inside the folder it is relative to. */
+export function isInsideFolder(path: string): boolean {
   if (isAbsolute(path)) return false;
   const clean = normalize(path);
   return clean !== '..' && !clean.startsWith('../') && !clean.startsWith('..\\');

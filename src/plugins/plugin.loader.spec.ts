@@ -220,6 +220,12 @@ describe('loadPlugins validates what plugins export', () => {
     expect(error.message).toContain('migrations: CreateRolls1 touches "photos"');
   });
 
+  it('keeps view folders inside the plugin folder', async () => {
+    sandbox = new PluginSandbox();
+    sandbox.add('alpha', { name: 'alpha', views: { partials: '../../etc' } });
+    expect((await failure()).message).toContain('views.partials: must be a relative path inside the plugin folder');
+  });
+
   it('checks template references against the plugin views', async () => {
     sandbox = new PluginSandbox();
     sandbox.add('alpha', { name: 'alpha', views: { templates: 'views' }, routes: [{ path: '/a', template: 'alpha/missing', handler }] });
