@@ -140,6 +140,8 @@ export interface ImageSizeSpec {
   readonly crop: boolean;
   /** Build at import time rather than on first request. */
   readonly eager: boolean;
+  /** Known (URLs resolve) but not offered, like Piwigo's 3xlarge; default true. Same shape as src/media's spec. */
+  readonly enabled?: boolean;
 }
 
 /** A short form of an album for lists and breadcrumbs in view models. */

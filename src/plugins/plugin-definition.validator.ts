@@ -11,7 +11,7 @@ const text = z.string().trim().min(1);
 const folder = text.refine(isInsideFolder, 'must be a relative path inside the plugin folder, e.g. "views/templates"');
 const kebab = z.string().regex(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/, 'must be lower-case kebab-case');
 const camel = z.string().regex(/^[a-z][a-zA-Z0-9]*$/, 'must be camelCase, e.g. "filmStock"');
-const dimension = z.number().int().positive().max(20_000);
+const dimension = z.number().int().positive().max(10_000); // src/media's limit
 const sitePath = z.string().regex(/^\/[A-Za-z0-9\-._~:/]*$/, 'must start with "/" and hold only URL path characters').refine((p) => !p.includes('..'), 'must not contain ".."');
 
 const definitionSchema = z
