@@ -49,6 +49,11 @@ export interface WsContext {
    * `header` also refuses pwg.session.login/logout.
    */
   readonly apiKeyAuth: 'header' | 'session' | null;
+  /**
+   * Params the auth layer sets over the request's, as Piwigo's user.inc.php does for API-key
+   * requests (`$_POST['pwg_token'] = $_GET['pwg_token'] = get_pwg_token()`).
+   */
+  readonly forcedParams?: Readonly<Record<string, string>>;
   /** The session (id, pwg_token, how it was opened). */
   readonly session: WsSession;
   readonly http: WsHttpInfo;

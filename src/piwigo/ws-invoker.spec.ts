@@ -195,6 +195,13 @@ describe('WsInvoker: handlers', () => {
     expect(await run('method=t.enum&action=move')).toEqual({ ok: true, result: 'ok' });
   });
 
+  it('forcedParams override the request (API-key pwg_token injection)', async () => {
+    const registry = new WsMethodRegistry().register(defineWsMethod({ name: 't.token', params: { pwg_token: {} }, handler: ({ pwg_token }) => pwg_token }));
+    const ctx = { ...wsTestContext(), forcedParams: { pwg_token: 'injected' } };
+    const request = parseWsRequest({ httpMethod: 'GET', query: 'method=t.token&pwg_token=sent' }) as WsInvocation;
+    expect(await new WsInvoker(registry).invoke(request, ctx)).toEqual({ ok: true, result: 'injected' });
+  });
+
   it('handlers see the format, POST state, files and principal', async () => {
     const outcome = await run('method=t.call&format=json');
     expect(outcome).toEqual({ ok: true, result: { format: 'json', isPost: false, method: 't.call', user: 'guest', file: null } });

@@ -4,7 +4,7 @@ import { WS_ERR, WsError, toWsError } from './ws-error.js';
 import type { WsMethodRegistry } from './ws-method.registry.js';
 import type { WsCall, WsMethod, WsParamsOf, WsParamSpecs } from './ws-method.types.js';
 import { checkWsParams } from './ws-param.checker.js';
-import type { WsParsedRequest } from './ws-request.parser.js';
+import type { WsParsedRequest, WsRawParams } from './ws-request.parser.js';
 import type { WsFormat } from './ws-response.encoder.js';
 import type { WsValue } from './ws-values.js';
 
@@ -65,12 +65,13 @@ export class WsInvoker {
       return failure(401, 'Access denied');
     }
 
-    const checked = checkWsParams(method.params, request.params);
+    const input = ctx.forcedParams ? Object.assign(Object.create(null) as Record<string, string>, request.params, ctx.forcedParams) : request.params;
+    const checked = checkWsParams(method.params, input);
     if (!checked.ok) return checked;
     const { params } = checked;
 
     try {
-      const refusal = (await this.allowed(methodName, params, ctx)) ?? enumRefusal(method, request, params);
+      const refusal = (await this.allowed(methodName, params, ctx)) ?? enumRefusal(method, input, params);
       if (refusal) return { ok: false, error: refusal };
       const result = await method.handler(params as WsParamsOf<WsParamSpecs>, ctx, this.call(method, request));
       return result instanceof WsError ? { ok: false, error: result } : { ok: true, result };
@@ -112,9 +113,9 @@ function failure(code: number, message: string): WsOutcome {
 }
 
 /** Values of sent params outside their declared `enum`, for params that declare `enumError`. */
-function enumRefusal(method: WsMethod, request: WsInvocation, params: Record<string, unknown>): WsError | undefined {
+function enumRefusal(method: WsMethod, sent: WsRawParams, params: Record<string, unknown>): WsError | undefined {
   for (const [name, spec] of method.params) {
-    if (!spec.enumError || !spec.enum || !Object.prototype.hasOwnProperty.call(request.params, name)) continue;
+    if (!spec.enumError || !spec.enum || !Object.prototype.hasOwnProperty.call(sent, name)) continue;
     const value = params[name];
     const values = Array.isArray(value) ? (value as unknown[]) : [value];
     if (values.some((v) => typeof v !== 'string' || !spec.enum!.includes(v))) {

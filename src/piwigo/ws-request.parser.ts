@@ -114,10 +114,10 @@ function recordToPairs(record: Readonly<Record<string, unknown>>): Array<[string
     if (value === undefined || value === null) return;
     if (Array.isArray(value)) {
       const itemName = name.endsWith('[]') ? name : `${name}[]`;
-      for (const item of value) {
-        if (typeof item === 'object' && item !== null) visit(`${name}[${value.indexOf(item)}]`, item);
+      value.forEach((item: unknown, index) => {
+        if (typeof item === 'object' && item !== null) visit(`${name}[${index}]`, item);
         else visit(itemName, item);
-      }
+      });
     } else if (typeof value === 'object') {
       for (const [key, item] of Object.entries(value as Record<string, unknown>)) visit(`${name}[${key}]`, item);
     } else {
