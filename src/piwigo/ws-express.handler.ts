@@ -48,10 +48,9 @@ export interface WsExpressOptions extends WsInvokerOptions {
 export function createWsHandler(registry: WsMethodRegistry, contextFactory: WsContextFactory, options: WsExpressOptions = {}): RequestHandler {
   const invoker = new WsInvoker(registry, options);
   return (req: Request, res: Response, next: NextFunction): void => {
-    handle(req, res, invoker, contextFactory, options).then(
-      (response) => send(res, response),
-      (error: unknown) => next(error),
-    );
+    handle(req, res, invoker, contextFactory, options)
+      .then((response) => send(res, response))
+      .catch(next);
   };
 }
 

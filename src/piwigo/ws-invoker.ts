@@ -85,9 +85,9 @@ export class WsInvoker {
 
   /** Core `ws_isInvokeAllowed`, then the registry's guards. */
   private async allowed(methodName: string, params: Record<string, unknown>, ctx: WsContext): Promise<WsError | undefined> {
-    if (methodName.startsWith('reflection.')) return undefined;
+    const exempt = methodName.startsWith('reflection.') || methodName.startsWith('pwg.session.');
     const mayBrowse = ctx.principal.status !== 'guest' || ctx.guestAccess;
-    if (!mayBrowse && !methodName.startsWith('pwg.session.')) return new WsError(401, 'Access denied');
+    if (!mayBrowse && !exempt) return new WsError(401, 'Access denied');
     for (const guard of this.registry.invokeGuards) {
       const refusal = await guard({ methodName, params }, ctx);
       if (refusal) return refusal;
