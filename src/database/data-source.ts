@@ -98,11 +98,11 @@ function describeConnectError(error: unknown, url: string): VitrineError {
   const e = error as NodeJS.ErrnoException & { code?: string };
   const where = maskDatabaseUrl(url);
   const reasons: Record<string, string> = {
-    ECONNREFUSED: 'connection refused — is PostgreSQL running and listening there?',
+    ECONNREFUSED: 'connection refused (is PostgreSQL running and listening there?)',
     ENOTFOUND: 'the host name does not resolve',
     EAI_AGAIN: 'the host name does not resolve',
     ETIMEDOUT: 'the connection timed out',
-    '3D000': 'that database does not exist — create it first (createdb)',
+    '3D000': 'that database does not exist (create it first with createdb)',
     '28P01': 'the password was rejected',
     '28000': 'the server refused this user',
   };

@@ -1,0 +1,54 @@
+import { type DynamicModule, Global, Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import type { Logger } from 'pino';
+import type { DataSource } from 'typeorm';
+import { AlbumModule } from './albums/album.module.js';
+import { LOGGER } from './common/logger.js';
+import { ProblemFilter } from './common/problem.filter.js';
+import { VITRINE_CONFIG, type VitrineConfig } from './config/config.js';
+import { HealthModule } from './health/health.module.js';
+import { UserModule } from './users/user.module.js';
+
+export interface AppModuleOptions {
+  config: VitrineConfig;
+  /** An initialised, migrated DataSource (opened before Nest so errors are reported cleanly). */
+  dataSource: DataSource;
+  logger: Logger;
+}
+
+@Global()
+@Module({})
+class CoreModule {
+  static forRoot(options: AppModuleOptions): DynamicModule {
+    return {
+      module: CoreModule,
+      providers: [
+        { provide: VITRINE_CONFIG, useValue: options.config },
+        { provide: LOGGER, useValue: options.logger },
+      ],
+      exports: [VITRINE_CONFIG, LOGGER],
+    };
+  }
+}
+
+/** The root module. Built with an already-open DataSource; Nest closes it on shutdown. */
+@Module({})
+export class AppModule {
+  static forRoot(options: AppModuleOptions): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        CoreModule.forRoot(options),
+        TypeOrmModule.forRootAsync({
+          useFactory: () => ({ ...(options.dataSource.options as object), retryAttempts: 0 }),
+          dataSourceFactory: async () => options.dataSource,
+        }),
+        HealthModule,
+        AlbumModule,
+        UserModule,
+      ],
+      providers: [{ provide: APP_FILTER, useClass: ProblemFilter }],
+    };
+  }
+}
