@@ -11,23 +11,14 @@ import {
   toBoundedJson,
   type TextOptions,
 } from './metadata.sanitizer.js';
+import { readMetadataSource } from './metadata-source.reader.js';
 import { parseExifDate, parseIptcDate, parseIsoDate, type TakenAt } from './taken-at.parser.js';
 
 type Group = Record<string, unknown>;
 type Groups = Record<string, Group | undefined>;
 
-/**
- * exifr, first pass: EXIF (IFD0, Exif IFD, GPS) and IPTC, raw values (no translated enums, no
- * revived dates: we parse dates ourselves to keep their offsets). No maker notes, thumbnails,
- * ICC or XMP. exifr reads a path in chunks, so large files are not loaded whole.
- */
-const EXIF_PASS = {
-  tiff: true,
-  ifd0: {},
-  exif: true,
-  gps: true,
-  iptc: true,
-  xmp: false,
+/** Options shared by every exifr pass: raw values (we parse dates ourselves, to keep offsets). */
+const COMMON = {
   icc: false,
   ifd1: false,
   interop: false,
@@ -43,25 +34,16 @@ const EXIF_PASS = {
 } as const;
 
 /**
- * Second pass: XMP alone, so its `exif:`/`tiff:` namespaces cannot overwrite real EXIF values
- * (with one pass exifr merges them into the same groups). Extended (multi-segment) XMP is not
- * read. exifr parses XMP with regular expressions and never resolves DTDs or entities.
+ * Three separate exifr passes, so that one malformed segment cannot take the others down (exifr
+ * returns nothing but `errors` when any enabled segment fails) and so that XMP's `exif:`/`tiff:`
+ * namespaces cannot overwrite real EXIF values (one pass merges them into the same groups).
+ * No maker notes, thumbnails or ICC; extended (multi-segment) XMP is not read. exifr parses
+ * XMP with regular expressions and never resolves DTDs or entities.
  */
-const XMP_PASS = {
-  tiff: false,
-  ifd0: false,
-  exif: false,
-  gps: false,
-  iptc: false,
-  xmp: { multiSegment: false },
-  icc: false,
-  ifd1: false,
-  interop: false,
-  jfif: false,
-  ihdr: false,
-  mergeOutput: false,
-  translateValues: false,
-  reviveValues: false,
+const PASSES = {
+  exif: { ...COMMON, tiff: true, ifd0: {}, exif: true, gps: true, iptc: false, xmp: false },
+  iptc: { ...COMMON, tiff: false, ifd0: false, exif: false, gps: false, iptc: true, xmp: false },
+  xmp: { ...COMMON, tiff: false, ifd0: false, exif: false, gps: false, iptc: false, xmp: { multiSegment: false } },
 } as const;
 
 const IPTC: TextOptions = { repairLatin1: true };
@@ -79,15 +61,17 @@ export interface ExtractOptions {
 }
 
 /**
- * Reads EXIF, GPS, IPTC and XMP from an image and returns sanitised, typed metadata. Never
+ * Reads EXIF, GPS, IPTC and XMP from an image (a path, read through {@link readMetadataSource},
+ * or the bytes) and returns sanitised, typed metadata. Never
  * throws: unreadable metadata, unsupported formats (GIF, WebP) and impossible values give
  * empty fields. Precedence per field is XMP, then IPTC, then EXIF for descriptive text (what an
  * editor wrote last wins), and EXIF first for capture data (what the camera recorded).
  */
 export async function extractMetadata(input: string | Uint8Array, options: ExtractOptions = {}): Promise<ExtractedMetadata> {
-  const [base, xmp] = await Promise.all([parse(input, EXIF_PASS), parse(input, XMP_PASS)]);
   try {
-    return build(base, xmp, options.now ?? new Date());
+    const source = typeof input === 'string' ? await readMetadataSource(input) : input;
+    const [exif, iptc, xmp] = await Promise.all([parse(source, PASSES.exif), parse(source, PASSES.iptc), parse(source, PASSES.xmp)]);
+    return build({ ...exif, iptc: iptc.iptc }, xmp, options.now ?? new Date());
   } catch {
     return emptyMetadata();
   }
