@@ -153,3 +153,14 @@ describe('generateOne', () => {
     expect((await sharp(sq.path).metadata()).exif).toBeUndefined();
   });
 });
+
+describe('derivatives only from allowed images', () => {
+  it('refuses to render an SVG (or any non-image) even if one sits where an original should be', async () => {
+    const { out, target } = outDir();
+    await expect(generateDerivatives(path('svg-script.jpg'), registry.eager(), target, options)).rejects.toMatchObject({ code: 'upload.not_an_image' });
+    await expect(generateOne(path('plain.svg'), registry.require('thumb'), 'jpeg', join(out, 'x.jpg'), options)).rejects.toMatchObject({
+      code: 'upload.not_an_image',
+    });
+    await expect(readdir(out)).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+});

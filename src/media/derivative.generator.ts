@@ -4,7 +4,8 @@ import { dirname } from 'node:path';
 import sharp, { type Sharp } from 'sharp';
 import { intermediateDimensions, targetDimensions, type Dimensions } from './derivative.geometry.js';
 import type { ImageSize } from './image-size.registry.js';
-import { hardenSharp } from './sharp.hardening.js';
+import { sniffFile } from './file-type.sniffer.js';
+import { MediaErrors } from './media.errors.js';
 
 /** Output formats of derivatives. JPEG always; WebP/AVIF for clients that `Accept` them. */
 export type DerivativeFormat = 'jpeg' | 'webp' | 'avif';
@@ -63,7 +64,7 @@ export async function generateDerivatives(
   target: DerivativeTarget,
   options: DerivativeOptions,
 ): Promise<DerivativeSet> {
-  hardenSharp();
+  await assertImage(originalPath);
   const input = openOriginal(originalPath, options).rotate();
   const meta = await sharp(originalPath, { limitInputPixels: options.maxImagePixels }).metadata();
   const source = { width: meta.autoOrient?.width ?? meta.width, height: meta.autoOrient?.height ?? meta.height };
@@ -103,7 +104,7 @@ export async function generateOne(
   outputPath: string,
   options: DerivativeOptions,
 ): Promise<WrittenDerivative> {
-  hardenSharp();
+  await assertImage(originalPath);
   const meta = await sharp(originalPath, { limitInputPixels: options.maxImagePixels }).metadata();
   const source = { width: meta.autoOrient?.width ?? meta.width, height: meta.autoOrient?.height ?? meta.height };
   const dims = targetDimensions(source, size);
@@ -113,10 +114,20 @@ export async function generateOne(
 
 /** Computes only the blur placeholder (for photos ingested before placeholders existed). */
 export async function makePlaceholder(originalPath: string, options: Pick<DerivativeOptions, 'maxImagePixels'>): Promise<string> {
-  hardenSharp();
+  await assertImage(originalPath);
   const meta = await sharp(originalPath, { limitInputPixels: options.maxImagePixels }).metadata();
   const source = { width: meta.autoOrient?.width ?? meta.width, height: meta.autoOrient?.height ?? meta.height };
   return blurPlaceholder(openOriginal(originalPath, options).rotate().toColourspace('srgb'), source);
+}
+
+/**
+ * Originals passed the probe, but a file on disk may have been swapped or imported by hand: check
+ * the magic bytes again so sharp never renders an SVG (or anything off the allowlist) here.
+ */
+async function assertImage(path: string): Promise<void> {
+  const sniffed = await sniffFile(path);
+  if (sniffed.kind === 'heic') throw MediaErrors.heicUnsupported();
+  if (sniffed.kind === 'other') throw MediaErrors.notAnImage(sniffed.label);
 }
 
 function openOriginal(path: string, options: Pick<DerivativeOptions, 'maxImagePixels'>): Sharp {

@@ -1,3 +1,5 @@
+import { open } from 'node:fs/promises';
+
 /**
  * Magic-byte sniffing: what a file *is*, decided from its first bytes only, never from its name
  * or the client's Content-Type. Only the six formats in {@link IMAGE_FORMATS} are images for us;
@@ -73,6 +75,18 @@ export function sniffFileType(head: Uint8Array): SniffResult {
   if (b.length >= 12 && b.toString('latin1', 4, 8) === 'ftyp') return sniffIsoBmff(b);
   for (const [sig, label] of BINARY_SIGNATURES) if (startsWith(b, sig)) return { kind: 'other', label };
   return { kind: 'other', label: sniffText(b) };
+}
+
+/** {@link sniffFileType} on the first {@link SNIFF_BYTES} of a file. */
+export async function sniffFile(path: string): Promise<SniffResult> {
+  const handle = await open(path, 'r');
+  try {
+    const head = Buffer.alloc(SNIFF_BYTES);
+    const { bytesRead } = await handle.read(head, 0, SNIFF_BYTES, 0);
+    return sniffFileType(head.subarray(0, bytesRead));
+  } finally {
+    await handle.close();
+  }
 }
 
 /** ISO base media files (AVIF, HEIC, MP4, MOV, CR3…): decided by the `ftyp` brands. */

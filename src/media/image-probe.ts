@@ -6,7 +6,6 @@ import { IMAGE_FORMATS, SNIFF_BYTES, sniffFileType, type ImageFormat } from './f
 import { FILE_MARKUP, STRUCTURE_MARKUP, findMarkup, scanRanges } from './markup.scanner.js';
 import { MediaErrors } from './media.errors.js';
 import { DEFAULT_PNG_SCAN_LIMITS, scanPngChunks, type PngScanLimits } from './png-chunk.scanner.js';
-import { hardenSharp } from './sharp.hardening.js';
 
 /** Bounds for {@link probeImage}. Only `maxImagePixels` is required (from `VitrineConfig`). */
 export interface ProbeLimits {
@@ -59,7 +58,6 @@ export interface ProbedImage {
  *   `upload.too_many_frames`, `upload.animation_too_large`, `upload.too_complex`, `upload.corrupt`.
  */
 export async function probeImage(path: string, limits: ProbeLimits): Promise<ProbedImage> {
-  hardenSharp();
   const reader = await FileByteReader.open(path);
   let format: ImageFormat;
   try {

@@ -27,9 +27,11 @@ export const BLOCKED_LOADERS = [
 let hardened = false;
 
 /**
- * Blocks {@link BLOCKED_LOADERS} for the whole process (idempotent). The probe and the derivative
- * generator call it before touching sharp; `main.ts` may call it at boot to make it explicit.
- * This is defence in depth: the magic-byte allowlist already keeps those formats out.
+ * Blocks {@link BLOCKED_LOADERS} for the whole process (idempotent). Call it once at server boot
+ * (`main.ts`). It is not called implicitly by the probe or the generator because it is global:
+ * code that legitimately renders SVG with sharp in the same process (test helpers that draw
+ * fixture photos) would break. Defence in depth only: the probe and the generator check the magic
+ * bytes against the allowlist before sharp sees a file.
  */
 export function hardenSharp(): void {
   if (hardened) return;
