@@ -2,6 +2,7 @@ import { UsersAndGroups1763900000001 } from './1763900000001-UsersAndGroups.js';
 import { AlbumsAndPhotos1763900000002 } from './1763900000002-AlbumsAndPhotos.js';
 import { AccessControl1763900000003 } from './1763900000003-AccessControl.js';
 import { AuditAndPlugins1763900000004 } from './1763900000004-AuditAndPlugins.js';
+import { AccessEpoch1763900000005 } from './1763900000005-AccessEpoch.js';
 
 /** Core migrations, oldest first. Add new ones at the end; never edit one that has shipped. */
 export const CORE_MIGRATIONS = [
@@ -9,4 +10,5 @@ export const CORE_MIGRATIONS = [
   AlbumsAndPhotos1763900000002,
   AccessControl1763900000003,
   AuditAndPlugins1763900000004,
+  AccessEpoch1763900000005,
 ];

@@ -4,6 +4,7 @@ import { Errors, VitrineError } from '../common/errors.js';
 import { isValidSlug, slugify } from '../common/slug.js';
 import type { Album, AlbumStatus } from './album.entity.js';
 import { AlbumRepository } from './album.repository.js';
+import { bumpAccessEpoch } from '../access/access-epoch.js';
 
 export interface CreateAlbumInput {
   name: string;
@@ -112,12 +113,13 @@ export class AlbumService {
         depth: parent ? parent.depth + 1 : 0,
       });
       if (parentId !== null) await repo.refreshCounts(await repo.selfAndAncestorIds(parentId));
+      await bumpAccessEpoch(manager);
       return (await repo.findById(id))!;
     }, em);
   }
 
   update(id: number, input: UpdateAlbumInput, em?: EntityManager): Promise<Album> {
-    return this.tx(async (repo) => {
+    return this.tx(async (repo, manager) => {
       const album = await repo.findByIdForUpdate(id);
       if (!album) throw Errors.notFound('album', id);
       const fields: UpdateAlbumInput = {};
@@ -134,6 +136,7 @@ export class AlbumService {
         fields.slug = await this.chooseSlug(repo, album.parentId, fields.name ?? album.name, input.slug, id);
       }
       if (Object.keys(fields).length > 0) await repo.update(id, fields);
+      if (fields.status !== undefined || fields.visible !== undefined) await bumpAccessEpoch(manager);
       return (await repo.findById(id))!;
     }, em);
   }
@@ -151,7 +154,7 @@ export class AlbumService {
    * Refuses to move an album into itself or one of its descendants.
    */
   move(id: number, newParentId: number | null, position?: number, em?: EntityManager): Promise<Album> {
-    return this.tx(async (repo) => {
+    return this.tx(async (repo, manager) => {
       const album = await repo.findByIdForUpdate(id);
       if (!album) throw Errors.notFound('album', id);
       let newDepth = 0;
@@ -186,6 +189,7 @@ export class AlbumService {
       const newAncestors = newParentId === null ? [] : await repo.selfAndAncestorIds(newParentId);
       await repo.refreshCounts([...new Set([...oldAncestors, ...newAncestors])]);
       await repo.clearStaleRepresentatives(oldAncestors);
+      await bumpAccessEpoch(manager);
       return (await repo.findById(id))!;
     }, em);
   }
@@ -278,6 +282,7 @@ export class AlbumService {
       await repo.compactPositions(album.parentId);
       await repo.refreshCounts(ancestors);
       await repo.clearStaleRepresentatives(ancestors);
+      await bumpAccessEpoch(manager);
       return { deletedAlbumIds: subtree, deletedPhotoIds, orphanedPhotoIds: orphans === 'keep' ? onlyHere : [] };
     }, em);
   }

@@ -3,6 +3,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { Errors } from '../common/errors.js';
 import { User } from '../users/user.entity.js';
 import { Group } from './group.entity.js';
+import { bumpAccessEpoch } from '../access/access-epoch.js';
 
 export interface GroupInput {
   name?: string;
@@ -49,9 +50,12 @@ export class GroupService {
     });
   }
 
-  async delete(id: number): Promise<void> {
-    await this.get(id);
-    await this.dataSource.manager.delete(Group, { id });
+  delete(id: number): Promise<void> {
+    return this.dataSource.transaction(async (em) => {
+      if (!(await em.findOneBy(Group, { id }))) throw Errors.notFound('group', id);
+      await em.delete(Group, { id });
+      await bumpAccessEpoch(em);
+    });
   }
 
   /** Adds users to the group; users already in it are left as they are. */
@@ -61,15 +65,18 @@ export class GroupService {
     const found: { id: number }[] = await this.dataSource.query(`SELECT id FROM users WHERE id = ANY($1::int[])`, [ids]);
     const missing = ids.filter((x) => !found.some((f) => f.id === x));
     if (missing.length) throw Errors.notFound('user', missing.join(', '));
-    await this.dataSource.query(
-      `INSERT INTO group_members (group_id, user_id) SELECT $1::int, u FROM unnest($2::int[]) AS u ON CONFLICT DO NOTHING`,
-      [groupId, ids],
-    );
+    await this.dataSource.transaction(async (em) => {
+      await em.query(`INSERT INTO group_members (group_id, user_id) SELECT $1::int, u FROM unnest($2::int[]) AS u ON CONFLICT DO NOTHING`, [groupId, ids]);
+      await bumpAccessEpoch(em);
+    });
   }
 
   async removeMembers(groupId: number, userIds: number[]): Promise<void> {
     await this.get(groupId);
-    await this.dataSource.query(`DELETE FROM group_members WHERE group_id = $1 AND user_id = ANY($2::int[])`, [groupId, userIds]);
+    await this.dataSource.transaction(async (em) => {
+      await em.query(`DELETE FROM group_members WHERE group_id = $1 AND user_id = ANY($2::int[])`, [groupId, userIds]);
+      await bumpAccessEpoch(em);
+    });
   }
 
   async members(groupId: number): Promise<User[]> {

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { bumpAccessEpoch } from '../access/access-epoch.js';
 import { Errors, VitrineError } from '../common/errors.js';
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, PasswordHasher } from './password.hasher.js';
 import { PRIVACY_LEVELS, ROLES, type PrivacyLevel, type Role, User } from './user.entity.js';
@@ -82,6 +83,7 @@ export class UserService {
       });
       const saved = await manager.save(user);
       await manager.query(`INSERT INTO group_members (group_id, user_id) SELECT id, $1 FROM groups WHERE is_default`, [saved.id]);
+      await bumpAccessEpoch(manager);
       return this.get(saved.id, manager);
     };
     return em ? work(em) : this.dataSource.transaction(work);
@@ -133,6 +135,7 @@ export class UserService {
       if (user.role === 'webmaster') await this.assertAnotherWebmaster(em, id);
       await this.endSessions(em, id);
       await em.delete(User, { id });
+      await bumpAccessEpoch(em);
     });
   }
 
