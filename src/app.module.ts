@@ -3,6 +3,7 @@ import { APP_FILTER } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
+import { AccessModule } from './access/access.module.js';
 import { AlbumModule } from './albums/album.module.js';
 import { LOGGER } from './common/logger.js';
 import { ProblemFilter } from './common/problem.filter.js';
@@ -44,6 +45,7 @@ export class AppModule {
           useFactory: () => ({ ...(options.dataSource.options as object), retryAttempts: 0 }),
           dataSourceFactory: async () => options.dataSource,
         }),
+        AccessModule,
         HealthModule,
         AlbumModule,
         UserModule,

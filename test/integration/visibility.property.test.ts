@@ -20,7 +20,7 @@ const worldArb: fc.Arbitrary<World> = fc.integer({ min: 1, max: 14 }).chain((n) 
   fc.record({
     albums: fc.tuple(
       ...Array.from({ length: n }, (_, i) =>
-        fc.record({ parent: i === 0 ? fc.constant(null) : fc.option(fc.nat(i - 1), { nil: null }), private: fc.boolean(), visible: fc.boolean({}) }),
+        fc.record({ parent: i === 0 ? fc.constant(null) : fc.option(fc.nat(i - 1), { nil: null }), private: fc.boolean(), visible: fc.boolean() }),
       ),
     ),
     groups: fc.integer({ min: 0, max: 3 }),

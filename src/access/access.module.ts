@@ -1,0 +1,16 @@
+import { Global, Module } from '@nestjs/common';
+import { APP_GUARD, DiscoveryModule } from '@nestjs/core';
+import { AbilityFactory } from './ability.factory.js';
+import { GrantService } from './grant.service.js';
+import { PoliciesGuard } from './policies.guard.js';
+import { ShareLinkService } from './share-link.service.js';
+import { VisibilityService } from './visibility.service.js';
+
+/** Permissions: abilities, the global policies guard, the visibility filter, grants, share links. */
+@Global()
+@Module({
+  imports: [DiscoveryModule],
+  providers: [AbilityFactory, VisibilityService, GrantService, ShareLinkService, { provide: APP_GUARD, useClass: PoliciesGuard }],
+  exports: [AbilityFactory, VisibilityService, GrantService, ShareLinkService],
+})
+export class AccessModule {}
