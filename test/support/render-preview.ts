@@ -147,8 +147,10 @@ async function main(): Promise<void> {
             await new Promise((r) => setTimeout(r, 60));
           }
           window.scrollTo(0, 0);
-          await Promise.all([...document.images].map((i) => (i.complete ? undefined : new Promise((r) => i.addEventListener('load', r, { once: true })))));
-        });
+          const pending = Promise.all([...document.images].map((i) => (i.complete ? undefined : new Promise((r) => i.addEventListener('load', r, { once: true })))));
+          await Promise.race([pending, new Promise((r) => setTimeout(r, 5000))]);
+          return [...document.images].filter((i) => !i.complete).map((i) => i.src);
+        }).then((missing) => missing.length && console.warn('not loaded:', missing.slice(0, 5)));
         await tab.waitForTimeout(150);
         const file = join(OUT, 'shots', `${theme}-${p}-${vp}${dark ? '-dark' : ''}.png`);
         await tab.screenshot({ path: file, fullPage: !p.startsWith('photo') });
