@@ -9,6 +9,7 @@ import type { PrivacyLevel, Role } from '../../src/users/user.entity.js';
 import { UserService } from '../../src/users/user.service.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { visibleSets } from '../support/visible-sets.js';
+import { ParamBag } from '../../src/database/param-bag.js';
 
 const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
 
@@ -130,6 +131,22 @@ describe('visibility filter (fixture tree, every principal)', () => {
     expect(await sets(await shares.open(tokens.password!, 'client secret'))).toEqual({ albums: albumsOf('pubUnderPriv'), photos: photosOf('pPubUnderPriv') });
     const selection = await shares.open(tokens.selection!);
     expect(await sets(selection)).toEqual({ albums: [], photos: photosOf('pPrivUnderPub', 'pAdmins') });
+  });
+
+  it('the per-album photo condition agrees with the general one for every principal and album', async () => {
+    const principals = [GUEST, ...Object.values(U), await shares.open(tokens.valid!), await shares.open(tokens.selection!)];
+    for (const principal of principals) {
+      const scope = await visibility.scopeFor(principal);
+      for (const albumId of Object.values(A)) {
+        const a = new ParamBag();
+        const fast = await db.dataSource.query(
+          `SELECT p.id FROM album_photos ap JOIN photos p ON p.id = ap.photo_id WHERE ap.album_id = ${a.add(albumId)} AND ${scope.photoWhereInAlbum('p', albumId, a)} ORDER BY p.id`, a.values);
+        const b = new ParamBag();
+        const general = await db.dataSource.query(
+          `SELECT p.id FROM album_photos ap JOIN photos p ON p.id = ap.photo_id WHERE ap.album_id = ${b.add(albumId)} AND ${scope.photoWhere('p', b)} AND ${scope.canSeeAlbum(albumId) || scope.photoIds !== null ? 'TRUE' : 'FALSE'} ORDER BY p.id`, b.values);
+        expect(fast).toEqual(general);
+      }
+    }
   });
 
   it('bulk checks answer with the allowed subset in one call', async () => {
