@@ -1,7 +1,10 @@
 import { Global, Module } from '@nestjs/common';
 import { APP_GUARD, DiscoveryModule } from '@nestjs/core';
 import { AbilityFactory } from './ability.factory.js';
+import { GrantController } from './grant.controller.js';
 import { GrantService } from './grant.service.js';
+import { AppSecretService } from '../settings/app-secret.service.js';
+import { ShareLinkController } from './share-link.controller.js';
 import { PoliciesGuard } from './policies.guard.js';
 import { ShareLinkService } from './share-link.service.js';
 import { VisibilityService } from './visibility.service.js';
@@ -10,7 +13,8 @@ import { VisibilityService } from './visibility.service.js';
 @Global()
 @Module({
   imports: [DiscoveryModule],
-  providers: [AbilityFactory, VisibilityService, GrantService, ShareLinkService, { provide: APP_GUARD, useClass: PoliciesGuard }],
-  exports: [AbilityFactory, VisibilityService, GrantService, ShareLinkService],
+  controllers: [GrantController, ShareLinkController],
+  providers: [AppSecretService, AbilityFactory, VisibilityService, GrantService, ShareLinkService, { provide: APP_GUARD, useClass: PoliciesGuard }],
+  exports: [AppSecretService, AbilityFactory, VisibilityService, GrantService, ShareLinkService],
 })
 export class AccessModule {}

@@ -132,6 +132,15 @@ export class ShareLinkService {
   }
 }
 
+/** The principal of an already-opened link (share cookie), or null when it is gone, revoked or expired. */
+export async function sharePrincipalFor(dataSource: DataSource, linkId: number): Promise<Principal | null> {
+  const rows: { allow_download: boolean }[] = await dataSource.query(
+    `SELECT allow_download FROM share_links WHERE id = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())`,
+    [linkId],
+  );
+  return rows[0] ? { kind: 'share', shareLinkId: linkId, role: 'guest', privacyLevel: 0, allowDownload: rows[0].allow_download } : null;
+}
+
 const SELECT_SUMMARY = `SELECT s.*, (SELECT count(*)::int FROM share_link_photos sp WHERE sp.share_link_id = s.id) AS photo_count FROM share_links s`;
 
 function toSummary(r: Record<string, unknown>): ShareLinkSummary {
