@@ -12,6 +12,7 @@ import type { PageView } from './theme-view.types.js';
  * | `login`          | `login`, built-in login page                    |
  * | `share`          | `share`, built-in share page                    |
  * | `photo`, `index` | themselves (required templates)                 |
+ * | `<plugin>/<name>` | itself (a plugin template)                      |
  * | anything else    | itself, `index`                                 |
  */
 
@@ -35,9 +36,13 @@ const CHAINS: Record<string, (string | { builtin: BuiltinPage })[]> = {
 /** Template names are lower-case words joined by `-` (slugs and statuses included). */
 export const TEMPLATE_NAME = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
+/** Plugin templates are namespaced by plugin: `film-roll/roll`. */
+export const PLUGIN_TEMPLATE_NAME = /^[a-z0-9][a-z0-9._-]*\/[a-z0-9][a-z0-9_-]*(?:\/[a-z0-9][a-z0-9_-]*)*$/;
+
 /** The candidates for `name`, most specific first. */
 export function templateCandidates(name: string): (string | { builtin: BuiltinPage })[] {
-  if (!TEMPLATE_NAME.test(name)) return ['index'];
+  if (PLUGIN_TEMPLATE_NAME.test(name)) return [name];
+  if (!TEMPLATE_NAME.test(name)) return [];
   const dash = name.indexOf('-');
   const base = dash > 0 ? name.slice(0, dash) : name;
   const chain = Object.hasOwn(CHAINS, base) ? CHAINS[base]! : [base, 'index'];

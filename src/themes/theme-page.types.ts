@@ -46,7 +46,7 @@ export interface MetaView {
 }
 
 /** Names of the page contexts (used by `{{#is}}` and the template fallback). */
-export type PageContext = 'index' | 'album' | 'photo' | 'search' | 'tag' | 'share' | 'login' | 'error';
+export type PageContext = 'index' | 'album' | 'photo' | 'search' | 'tag' | 'share' | 'login' | 'error' | 'plugin';
 
 interface PageBase {
   site: SiteView;
@@ -97,6 +97,17 @@ export interface ErrorPageView extends PageBase {
   error: ErrorView;
 }
 
+/** A page of a plugin route, rendered with the plugin's template (`<plugin>/<name>`). */
+export interface PluginPageView extends PageBase {
+  context: 'plugin';
+  /** Name of the plugin. */
+  plugin: string;
+  /** Page title (raw text), or null. */
+  title: string | null;
+  /** What the route handler returned. */
+  data: unknown;
+}
+
 /** The root object a page template receives. `context` tells which one. */
 export type PageView =
   | IndexPageView
@@ -106,4 +117,5 @@ export type PageView =
   | TagPageContextView
   | SharePageView
   | LoginPageView
-  | ErrorPageView;
+  | ErrorPageView
+  | PluginPageView;

@@ -200,6 +200,8 @@ export interface AlbumView {
   sortOptions: SortOptionView[];
   /** Dates spanned by the photos (ISO 8601), or null. */
   dateRange: { from: string; to: string } | null;
+  /** Data added by plugins through the `album.viewModel` filter, under their plugin name. */
+  extensions: Record<string, unknown>;
 }
 
 /** A tag. */
@@ -229,6 +231,8 @@ export interface PhotoView extends PhotoCardView {
   next: PhotoLinkView | null;
   /** URL of the original file, or null when downloading is not allowed. */
   downloadUrl: string | null;
+  /** Data added by plugins through the `photo.viewModel` filter, under their plugin name. */
+  extensions: Record<string, unknown>;
 }
 
 /** A tag page: the tag and its photos. */

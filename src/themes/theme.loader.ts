@@ -2,7 +2,9 @@ import { basename, join, resolve } from 'node:path';
 import Handlebars from 'handlebars';
 import { BUILTIN_TEMPLATES, fallbackErrorDocument } from './builtin-pages.js';
 import { registerThemeHelpers } from './helpers/helper.registry.js';
-import type { HelperFactory, RenderData, ThemeLogger } from './helpers/helper.types.js';
+import type { RenderData, ThemeLogger } from './helpers/helper.types.js';
+import type { PageInjection } from '../hooks/hook-payloads.js';
+import { renderPageInjections } from './page-injection.renderer.js';
 import { createTranslator, LOCALE_FILE, parseLocaleFile, type LocaleDictionary } from './theme-locale.js';
 import { readThemeFiles } from './theme-files.reader.js';
 import { readThemeManifest, resolveThemeSettings, VITRINE_VERSION, type ThemeManifest } from './theme-manifest.js';
@@ -12,8 +14,14 @@ import type { ErrorPageView, PageView, ThemeSettingValue } from './theme-view.ty
 /** Templates every theme must have. */
 export const REQUIRED_TEMPLATES = ['default', 'index', 'album', 'photo'] as const;
 
-/** Supplies HTML for an injection point (`{{head}}`, `{{foot}}`); plugins plug in here. */
-export type InjectionProvider = (page: PageView) => string | Promise<string>;
+/**
+ * Supplies an injection point (`{{head}}`, `{{foot}}`) for a page: the site runs the `site.head` /
+ * `site.foot` filters here. Structured items are escaped; a string is trusted HTML.
+ */
+export type InjectionProvider = (page: PageView) => string | readonly PageInjection[] | Promise<string | readonly PageInjection[]>;
+
+/** A plugin helper: a plain Handlebars helper function. */
+export type PluginHelper = (...args: any[]) => unknown;
 
 /** Options of {@link loadTheme}. */
 export interface ThemeLoadOptions {
@@ -21,10 +29,12 @@ export interface ThemeLoadOptions {
   logger?: ThemeLogger;
   /** Version checked against `engines.vitrine` (default {@link VITRINE_VERSION}). */
   vitrineVersion?: string;
-  /** Extra helpers (e.g. from plugins); they cannot replace built-in helpers. */
-  helpers?: Record<string, HelperFactory>;
-  /** Extra partials (e.g. from plugins) by name; the theme's own partials win. */
+  /** Plugin helpers by full name (`film-roll:badge`); they cannot replace built-in helpers. */
+  helpers?: Record<string, PluginHelper>;
+  /** Plugin partials by name (`film-roll/card`); the theme's own partials win. */
   partials?: Record<string, string>;
+  /** Plugin templates by name (`film-roll/roll`), rendered inside the theme's layout. */
+  templates?: Record<string, string>;
   /** `site.head` filter: HTML for `{{head}}`. */
   head?: InjectionProvider;
   /** `site.foot` filter: HTML for `{{foot}}`. */
@@ -135,8 +145,13 @@ export async function loadTheme(dir: string, options: ThemeLoadOptions = {}): Pr
   for (const [name, { file, source }] of files.partials) hbs.registerPartial(name, compile(source, file));
   const compiled = new Map<string, Handlebars.TemplateDelegate>();
   for (const [name, { file, source }] of files.templates) compiled.set(name, compile(source, file));
+  for (const [name, source] of Object.entries(options.templates ?? {})) {
+    if (!name.includes('/')) throw new ThemeLoadError(id, `plugin template "${name}" must be namespaced as <plugin>/<name>`);
+    compiled.set(name, compile(source, `plugin template ${name}`));
+  }
   const builtins = new Map(Object.entries(BUILTIN_TEMPLATES).map(([n, s]) => [n, hbs.compile(s, { preventIndent: true })]));
   const names = new Set(compiled.keys());
+  names.delete('default');
 
   const settings = (stored: Record<string, unknown> | null | undefined) =>
     resolveThemeSettings(manifest, stored, (key) => logger.warn(`[theme ${id}] setting "${key}" has an invalid stored value; using the default`));
@@ -146,7 +161,11 @@ export async function loadTheme(dir: string, options: ThemeLoadOptions = {}): Pr
     if (!resolved) throw new ThemeRenderError(id, name, new Error('no template matches'));
     const template = resolved.kind === 'theme' ? compiled.get(resolved.name)! : builtins.get(resolved.name)!;
     const label = resolved.kind === 'theme' ? `${resolved.name}.hbs` : `built-in ${resolved.name}`;
-    const [head, foot] = await Promise.all([options.head?.(page) ?? '', options.foot?.(page) ?? '']);
+    const inject = async (provider: InjectionProvider | undefined) => {
+      const value = provider ? await provider(page) : '';
+      return typeof value === 'string' ? value : renderPageInjections(value);
+    };
+    const [head, foot] = await Promise.all([inject(options.head), inject(options.foot)]);
     const data: RenderData = {
       site: page.site,
       custom: settings(page.site.settings),

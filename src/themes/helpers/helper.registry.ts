@@ -41,17 +41,17 @@ export function knownHelperNames(extra: Iterable<string> = []): Set<string> {
 }
 
 /**
- * Registers Vitrine's helpers, then `extra` (e.g. from plugins), in a theme's Handlebars
- * environment. An extra helper may not replace a built-in one.
+ * Registers Vitrine's helpers, then `extra` ones (plugin helpers, plain functions), in a theme's
+ * Handlebars environment. An extra helper may not replace a built-in one.
  */
 export function registerThemeHelpers(
   hbs: typeof Handlebars,
   env: HelperEnv,
-  extra: Record<string, HelperFactory> = {},
+  extra: Record<string, Handlebars.HelperDelegate> = {},
 ): void {
   for (const [name, factory] of Object.entries(THEME_HELPERS)) hbs.registerHelper(name, factory(env));
-  for (const [name, factory] of Object.entries(extra)) {
+  for (const [name, helper] of Object.entries(extra)) {
     if (knownHelperNames().has(name)) throw new Error(`Helper "${name}" is built in and cannot be replaced`);
-    hbs.registerHelper(name, factory(env));
+    hbs.registerHelper(name, helper);
   }
 }

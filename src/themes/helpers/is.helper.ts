@@ -8,14 +8,14 @@
  * ```
  *
  * Contexts: the page context (`index`, `album`, `photo`, `search`, `tag`, `share`, `login`,
- * `error`), plus `home` (first page of the index) and `paged` (page 2 and later of any list).
+ * `error`, `plugin`), plus `home` (first page of the index) and `paged` (page 2 and later of any list).
  * An unknown context name or a non-string argument renders nothing and logs a warning.
  */
 import type { HelperFactory } from './helper.types.js';
 import { splitArgs, warn } from './helper.support.js';
 
 /** Every name `{{#is}}` accepts. */
-export const PAGE_CONTEXTS = ['index', 'album', 'photo', 'search', 'tag', 'share', 'login', 'error', 'home', 'paged'] as const;
+export const PAGE_CONTEXTS = ['index', 'album', 'photo', 'search', 'tag', 'share', 'login', 'error', 'plugin', 'home', 'paged'] as const;
 
 export const isHelper: HelperFactory = (env) =>
   function is(this: unknown, ...args: unknown[]) {

@@ -18,6 +18,7 @@ function photoPage(title: string, description: string): PageView {
       prev: null,
       next: null,
       downloadUrl: null,
+      extensions: {},
       metadata: { camera: null, lens: null, exposure: null, aperture: null, iso: null, focalLength: null, takenAt: '2024-06-14T18:30:00', place: null, author: title, copyright: null, extra: [] },
     },
   };

@@ -71,6 +71,8 @@ function derive(env: HelperEnv, page: PageView): Derived {
       return { ...base, title: t('Log in'), noindex: true };
     case 'error':
       return { ...base, title: t(page.error.title), description: null, noindex: true };
+    case 'plugin':
+      return { ...base, title: page.title };
   }
 }
 
