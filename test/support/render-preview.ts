@@ -150,6 +150,7 @@ async function main(): Promise<void> {
           window.scrollTo(0, 0);
           const pending = Promise.all([...document.images].map((i) => (i.complete ? undefined : new Promise((r) => i.addEventListener('load', r, { once: true })))));
           await Promise.race([pending, new Promise((r) => setTimeout(r, 5000))]);
+          await Promise.all([...document.images].map((i) => i.decode().catch(() => undefined)));
           return [...document.images].filter((i) => !i.complete).map((i) => i.src);
         })()`).then((missing) => missing.length && console.warn('not loaded:', missing.slice(0, 5)));
         await tab.waitForTimeout(150);
