@@ -3,6 +3,7 @@ import { AlbumsAndPhotos1763900000002 } from './1763900000002-AlbumsAndPhotos.js
 import { AccessControl1763900000003 } from './1763900000003-AccessControl.js';
 import { AuditAndPlugins1763900000004 } from './1763900000004-AuditAndPlugins.js';
 import { AccessEpoch1763900000005 } from './1763900000005-AccessEpoch.js';
+import { Jobs1763900000006 } from './1763900000006-Jobs.js';
 
 /** Core migrations, oldest first. Add new ones at the end; never edit one that has shipped. */
 export const CORE_MIGRATIONS = [
@@ -11,4 +12,5 @@ export const CORE_MIGRATIONS = [
   AccessControl1763900000003,
   AuditAndPlugins1763900000004,
   AccessEpoch1763900000005,
+  Jobs1763900000006,
 ];

@@ -9,6 +9,9 @@ import { LOGGER } from './common/logger.js';
 import { ProblemFilter } from './common/problem.filter.js';
 import { VITRINE_CONFIG, type VitrineConfig } from './config/config.js';
 import { HealthModule } from './health/health.module.js';
+import { SiteModule } from './site/site.module.js';
+import { JobsModule } from './jobs/jobs.module.js';
+import { PhotosModule } from './photos/photos.module.js';
 import { UserModule } from './users/user.module.js';
 
 export interface AppModuleOptions {
@@ -49,6 +52,10 @@ export class AppModule {
         HealthModule,
         AlbumModule,
         UserModule,
+        JobsModule,
+        PhotosModule,
+        // Last: the site's routes (/, /albums/…) come after every API route.
+        SiteModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: ProblemFilter }],
     };

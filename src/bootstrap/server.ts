@@ -10,6 +10,7 @@ import { createLogger, NestPinoLogger } from '../common/logger.js';
 import type { VitrineConfig } from '../config/config.js';
 import { databaseTargetFor, openDatabase } from '../database/data-source.js';
 import { Migrator } from '../database/migrator.js';
+import { hardenSharp } from '../media/sharp.hardening.js';
 import { FirstRunService, type FirstRunResult } from '../setup/first-run.service.js';
 import { assertDataDirWritable, assertPortFree, createDataDir } from './preflight.js';
 
@@ -22,6 +23,7 @@ export interface RunningServer {
 
 /** Builds the Nest application on an open DataSource (also used by e2e tests). */
 export async function createApp(config: VitrineConfig, dataSource: DataSource, logger: Logger): Promise<NestExpressApplication> {
+  hardenSharp(); // block SVG/PDF/… loaders process-wide before any upload is decoded (idempotent)
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot({ config, dataSource, logger }), {
     logger: new NestPinoLogger(logger),
     bodyParser: true,

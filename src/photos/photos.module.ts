@@ -1,0 +1,35 @@
+import { Module } from '@nestjs/common';
+import { MulterModule } from '@nestjs/platform-express';
+import { AlbumModule } from '../albums/album.module.js';
+import { VITRINE_CONFIG, type VitrineConfig } from '../config/config.js';
+import { SpoolStorageEngine } from '../importers/upload-spool.engine.js';
+import { MediaModule } from '../media/media.module.js';
+import { DerivativeJobHandler } from './derivative-job.handler.js';
+import { PhotoIngestService } from './photo-ingest.service.js';
+import { tempDirOf } from './photo-paths.js';
+import { PhotoUploadController } from './photo-upload.controller.js';
+import { PhotoService } from './photo.service.js';
+
+/**
+ * Photos: ingest (service + `POST /api/v1/photos`), the eager derivative job, deletion, and the
+ * media routes. Needs JobsModule (global) for the queue.
+ */
+@Module({
+  imports: [
+    AlbumModule,
+    MediaModule,
+    MulterModule.registerAsync({
+      inject: [VITRINE_CONFIG],
+      useFactory: (config: VitrineConfig) => ({
+        storage: new SpoolStorageEngine({ tempDir: tempDirOf(config), maxBytes: config.maxUploadBytes }),
+        // The spool enforces the cap with its own error; busboy's limit is a backstop one byte later.
+        limits: { fileSize: config.maxUploadBytes + 1, files: 50, fields: 200, fieldSize: 64 * 1024, parts: 300 },
+        defParamCharset: 'utf8',
+      }),
+    }),
+  ],
+  controllers: [PhotoUploadController],
+  providers: [PhotoIngestService, PhotoService, DerivativeJobHandler],
+  exports: [PhotoIngestService, PhotoService],
+})
+export class PhotosModule {}

@@ -1,0 +1,63 @@
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createMediaTestApp, jpeg, type MediaTestApp } from './media-harness.js';
+
+async function filesUnder(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
+  return entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
+}
+
+describe('POST /api/v1/photos', () => {
+  let t: MediaTestApp;
+  let albumId: number;
+  let otherAlbumId: number;
+  beforeAll(async () => {
+    t = await createMediaTestApp();
+    albumId = (await t.albums.create({ name: 'Trips' })).id;
+    otherAlbumId = (await t.albums.create({ name: 'Other' })).id;
+  });
+  afterAll(() => t?.close());
+
+  it('stores a photo, links it, queues its derivatives; a duplicate is linked, not stored twice', async () => {
+    const bytes = await jpeg(1);
+    const res = await request(t.app.getHttpServer())
+      .post('/api/v1/photos')
+      .set('X-Test-As', 'admin')
+      .field('albumIds', String(albumId))
+      .field('title', 'Lake <b>Bled</b>')
+      .field('tags', 'lake, summer')
+      .attach('file', bytes, 'lake.jpg');
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    const photo = res.body.photos[0];
+    expect(photo).toMatchObject({ title: 'Lake <b>Bled</b>', width: 640, height: 480, duplicate: false });
+    expect(photo.urls.sizes.thumb).toBe(`/media/photos/${photo.id}/thumb`);
+    const jobs = await t.jobs.list({ state: 'queued' });
+    expect(jobs.map((j) => j.payload)).toContainEqual({ photoId: photo.id });
+    const tags: { slug: string }[] = await t.db.dataSource.query(
+      `SELECT t.slug FROM tags t JOIN photo_tags pt ON pt.tag_id = t.id WHERE pt.photo_id = $1 ORDER BY 1`,
+      [photo.id],
+    );
+    expect(tags.map((r) => r.slug)).toEqual(['lake', 'summer']);
+
+    const again = await request(t.app.getHttpServer())
+      .post('/api/v1/photos')
+      .set('X-Test-As', 'admin')
+      .field('albumIds', String(otherAlbumId))
+      .attach('file', bytes, 'copy.jpg');
+    expect(again.status).toBe(201);
+    expect(again.body.photos[0]).toMatchObject({ id: photo.id, duplicate: true });
+    const links: { album_id: number }[] = await t.db.dataSource.query(`SELECT album_id FROM album_photos WHERE photo_id = $1 ORDER BY 1`, [photo.id]);
+    expect(links.map((l) => l.album_id)).toEqual([albumId, otherAlbumId]);
+    expect(await filesUnder(join(t.config.dataDir, 'originals'))).toHaveLength(1);
+    expect(await filesUnder(join(t.config.dataDir, 'tmp'))).toEqual([]);
+
+    expect(await t.jobs.drain()).toBeGreaterThanOrEqual(1);
+    const row: { blur_placeholder: string }[] = await t.db.dataSource.query(`SELECT blur_placeholder FROM photos WHERE id = $1`, [photo.id]);
+    expect(row[0]!.blur_placeholder).toMatch(/^data:image\/webp;base64,/);
+    const derivatives = (await filesUnder(join(t.config.dataDir, 'derivatives'))).map((f) => f.split('/').pop()).sort();
+    expect(derivatives).toEqual(['medium.jpg', 'square.jpg', 'thumb.jpg']);
+    expect((await t.jobs.list({ state: 'completed' })).length).toBeGreaterThanOrEqual(1);
+  });
+});
