@@ -5,6 +5,8 @@ import { VITRINE_CONFIG, type VitrineConfig } from '../config/config.js';
 import { SpoolStorageEngine } from '../importers/upload-spool.engine.js';
 import { MediaModule } from '../media/media.module.js';
 import { DerivativeJobHandler } from './derivative-job.handler.js';
+import { MediaFileController } from './media-file.controller.js';
+import { MediaFileService } from './media-file.service.js';
 import { PhotoIngestService } from './photo-ingest.service.js';
 import { tempDirOf } from './photo-paths.js';
 import { PhotoUploadController } from './photo-upload.controller.js';
@@ -28,8 +30,8 @@ import { PhotoService } from './photo.service.js';
       }),
     }),
   ],
-  controllers: [PhotoUploadController],
-  providers: [PhotoIngestService, PhotoService, DerivativeJobHandler],
+  controllers: [PhotoUploadController, MediaFileController],
+  providers: [PhotoIngestService, PhotoService, DerivativeJobHandler, MediaFileService],
   exports: [PhotoIngestService, PhotoService],
 })
 export class PhotosModule {}

@@ -1,0 +1,126 @@
+import { createHash } from 'node:crypto';
+import { stat } from 'node:fs/promises';
+import { extname } from 'node:path';
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { GUEST, type Principal } from '../access/principal.js';
+import { VisibilityService } from '../access/visibility.service.js';
+import { VitrineError } from '../common/errors.js';
+import { VITRINE_CONFIG, type VitrineConfig } from '../config/config.js';
+import { DERIVATIVE_EXT, DERIVATIVE_MIME, generateOne, type DerivativeFormat } from '../media/derivative.generator.js';
+import { ImageSizeRegistry } from '../media/image-size.registry.js';
+import { STORAGE_STRATEGY, type StorageStrategy } from '../media/storage.strategy.js';
+import { PhotoRepository, type PhotoFileRow } from './photo.repository.js';
+
+/** A file ready to stream, with the headers that depend on the photo. */
+export interface ServableFile {
+  path: string;
+  size: number;
+  contentType: string;
+  etag: string;
+  /** Whether anonymous visitors may see the photo (decides public vs private caching). */
+  publicToGuests: boolean;
+}
+
+const EXT_FORMAT: Readonly<Record<string, DerivativeFormat>> = { jpg: 'jpeg', webp: 'webp', avif: 'avif' };
+
+/**
+ * Rules of the media routes. Every call checks visibility through {@link VisibilityService}
+ * first; a photo the principal may not see answers exactly like a missing one
+ * (`photo.not_found`, 404). Derivatives missing on disk are built on demand, one build per
+ * (photo, size, format) at a time in this process.
+ */
+@Injectable()
+export class MediaFileService {
+  private readonly builds = new Map<string, Promise<void>>();
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly visibility: VisibilityService,
+    private readonly sizes: ImageSizeRegistry,
+    @Inject(STORAGE_STRATEGY) private readonly storage: StorageStrategy,
+    @Inject(VITRINE_CONFIG) private readonly config: VitrineConfig,
+  ) {}
+
+  /** Maps a URL extension (`jpg`, `webp`, `avif`) to a format, or undefined. */
+  formatOf(ext: string): DerivativeFormat | undefined {
+    return Object.hasOwn(EXT_FORMAT, ext) ? EXT_FORMAT[ext] : undefined;
+  }
+
+  /** @throws VitrineError `photo.not_found` (404) for missing, invisible or unknown sizes alike. */
+  async derivative(principal: Principal, rawId: string, sizeName: string, format: DerivativeFormat): Promise<ServableFile> {
+    const row = await this.visibleRow(principal, rawId);
+    const size = this.sizes.get(sizeName);
+    if (!size || !row.storage_key || !row.sha256) throw notFound(rawId);
+    const ext = DERIVATIVE_EXT[format];
+    const path = this.storage.derivativePath(row.id, size.name, ext);
+    let info = await stat(path).catch(() => undefined);
+    if (!info) {
+      await this.buildOnce(`${row.id}/${size.name}/${ext}`, async () => {
+        if (await stat(path).catch(() => undefined)) return;
+        await generateOne(this.storage.originalPath(row.storage_key!), size, format, path, { maxImagePixels: this.config.maxImagePixels });
+      });
+      info = await stat(path);
+    }
+    const tag = createHash('sha256').update(`${row.sha256}:${size.name}:${size.width}x${size.height}:${size.crop}:${format}`).digest('base64url').slice(0, 27);
+    return { path, size: info.size, contentType: DERIVATIVE_MIME[format], etag: `"${tag}"`, publicToGuests: await this.publicToGuests(principal, row.id) };
+  }
+
+  /**
+   * The original, for principals with the `download` right.
+   * @throws VitrineError `photo.not_found` (404) when not visible, `photo.download_forbidden` (403)
+   *   when visible but not downloadable (the principal already knows it exists).
+   */
+  async original(principal: Principal, rawId: string, canDownload: boolean): Promise<ServableFile & { originalName: string; ext: string; id: number }> {
+    const row = await this.visibleRow(principal, rawId);
+    if (!canDownload) throw new VitrineError('forbidden', 'photo.download_forbidden', 'You are not allowed to download the original of this photo.');
+    if (!row.storage_key || !row.sha256) throw notFound(rawId);
+    const path = this.storage.originalPath(row.storage_key);
+    const info = await stat(path).catch(() => undefined);
+    if (!info) throw notFound(rawId);
+    return {
+      id: row.id,
+      path,
+      size: info.size,
+      contentType: row.mime_type ?? 'application/octet-stream',
+      etag: `"${row.sha256.trim()}"`,
+      publicToGuests: false,
+      originalName: row.original_name,
+      ext: extname(row.storage_key).slice(1),
+    };
+  }
+
+  private async visibleRow(principal: Principal, rawId: string): Promise<PhotoFileRow> {
+    const id = /^[1-9]\d{0,9}$/.test(rawId) ? Number(rawId) : NaN;
+    if (!Number.isSafeInteger(id) || id > 2_147_483_647) throw notFound(rawId);
+    const visible = await this.visibility.filterPhotoIds(principal, [id]);
+    if (visible.length !== 1) throw notFound(rawId);
+    const row = await new PhotoRepository(this.dataSource.manager).fileRow(id);
+    if (!row) throw notFound(rawId);
+    return row;
+  }
+
+  private async publicToGuests(principal: Principal, id: number): Promise<boolean> {
+    if (principal.kind === 'guest') return true; // already checked with the guest's own rights
+    return (await this.visibility.filterPhotoIds(GUEST, [id])).length === 1;
+  }
+
+  /** Runs `build` unless one with the same key is running, in which case it waits for that one. */
+  private buildOnce(key: string, build: () => Promise<void>): Promise<void> {
+    const running = this.builds.get(key);
+    if (running) return running;
+    const started = build().finally(() => this.builds.delete(key));
+    this.builds.set(key, started);
+    return started;
+  }
+
+  /** Builds in flight (tests). */
+  get buildsInFlight(): number {
+    return this.builds.size;
+  }
+}
+
+/** The one answer for missing, invisible and malformed ids: identical status and body. */
+function notFound(_rawId: string): VitrineError {
+  return new VitrineError('not_found', 'photo.not_found', 'This photo does not exist.');
+}
