@@ -1,0 +1,112 @@
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import type { Request } from 'express';
+import { DataSource } from 'typeorm';
+import { AbilityFactory, type AppAbility } from '../access/ability.factory.js';
+import type { AccessScope } from '../access/access-scope.js';
+import type { AccessRequest } from '../access/policies.guard.js';
+import { GUEST, isAdmin, type Principal } from '../access/principal.js';
+import { VisibilityService } from '../access/visibility.service.js';
+import { VITRINE_CONFIG, type VitrineConfig } from '../config/config.js';
+import { ImageSizeRegistry } from '../media/image-size.registry.js';
+import type { Theme } from '../themes/theme.loader.js';
+import type { SiteView } from '../themes/theme-view.types.js';
+import { PhotoCardBuilder, SiteImageSizes } from './photo-card.builder.js';
+import { SiteAlbumRepository } from './site-album.repository.js';
+import { SitePaths } from './site-paths.js';
+import { SitePhotoRepository } from './site-photo.repository.js';
+import { ThemeService } from './theme.service.js';
+
+/** What the auth layer may add to a request: a CSRF token for forms. */
+export interface SiteRequest extends AccessRequest {
+  csrfToken?: () => string;
+}
+
+/** Everything one page render needs: who asks, what they see, the theme and the site view. */
+export interface SiteContext {
+  principal: Principal;
+  scope: AccessScope;
+  ability: AppAbility;
+  theme: Theme;
+  site: SiteView;
+  paths: SitePaths;
+  cards: PhotoCardBuilder;
+  albums: SiteAlbumRepository;
+  photos: SitePhotoRepository;
+  /** Photos per page (the theme's `config.per_page`). */
+  perPage: number;
+}
+
+const DEFAULT_TITLE = 'Vitrine';
+
+/**
+ * Builds the per-request {@link SiteContext}: the principal (from the auth layer, guest
+ * otherwise), its visibility scope and abilities, the active theme and the {@link SiteView}.
+ */
+@Injectable()
+export class SiteContextService {
+  readonly paths: SitePaths;
+  private readonly imageSizes: SiteImageSizes;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly visibility: VisibilityService,
+    private readonly abilities: AbilityFactory,
+    private readonly themes: ThemeService,
+    @Inject(VITRINE_CONFIG) private readonly config: VitrineConfig,
+    @Optional() registry?: ImageSizeRegistry,
+  ) {
+    this.paths = new SitePaths(config.publicUrl);
+    this.imageSizes = new SiteImageSizes(registry ?? new ImageSizeRegistry());
+  }
+
+  /** The context for `req`, or for an explicit principal (share pages, sitemap). */
+  async forRequest(req: Request, principal: Principal = (req as AccessRequest).principal ?? GUEST, currentAlbumRootId: number | null = null): Promise<SiteContext> {
+    const em = this.dataSource.manager;
+    const scope = await this.visibility.scopeFor(principal, em);
+    const ability = principal === (req as AccessRequest).principal && (req as AccessRequest).ability ? (req as AccessRequest).ability! : await this.abilities.forPrincipal(principal);
+    const theme = await this.themes.active();
+    const albums = new SiteAlbumRepository(em);
+    const settings = await this.siteSettings();
+    const top = await albums.visibleChildren(null, scope);
+    const site: SiteView = {
+      title: settings.title,
+      description: settings.description,
+      locale: settings.locale,
+      baseUrl: this.config.publicUrl,
+      user: principal.kind === 'user' ? { name: principal.username, isAdmin: isAdmin(principal) } : null,
+      nav: top.map((a) => ({ label: a.name, url: this.paths.album(a.id, a.slug), current: a.id === currentAlbumRootId })),
+      csrfToken: (req as SiteRequest).csrfToken?.() ?? '',
+      settings: await this.themes.storedSettings(theme.id),
+      urls: {
+        home: this.paths.home(),
+        search: this.paths.search(),
+        tags: null,
+        login: `${this.paths.base}/login`,
+        logout: `${this.paths.base}/logout`,
+        admin: isAdmin(principal) ? `${this.paths.base}/admin` : null,
+      },
+    };
+    return {
+      principal,
+      scope,
+      ability,
+      theme,
+      site,
+      paths: this.paths,
+      cards: new PhotoCardBuilder(this.paths, this.imageSizes.for(theme)),
+      albums,
+      photos: new SitePhotoRepository(em),
+      perPage: theme.manifest.config.per_page,
+    };
+  }
+
+  /** Site title, description and locale from the `settings` table (`site_title`, `site_description`, `site_locale`). */
+  private async siteSettings(): Promise<{ title: string; description: string | null; locale: string }> {
+    const rows: { key: string; value: string | null }[] = await this.dataSource.query(
+      `SELECT key, value #>> '{}' AS value FROM settings WHERE key IN ('site_title', 'site_description', 'site_locale')`,
+    );
+    const get = (key: string) => rows.find((r) => r.key === key)?.value?.trim() || null;
+    const locale = get('site_locale');
+    return { title: get('site_title') ?? DEFAULT_TITLE, description: get('site_description'), locale: locale && /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(locale) ? locale : 'en' };
+  }
+}

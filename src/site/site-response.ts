@@ -1,0 +1,46 @@
+import type { Request, Response } from 'express';
+import type { Theme } from '../themes/theme.loader.js';
+import type { PageView } from '../themes/theme-view.types.js';
+
+/**
+ * Sends a rendered page. Pages depend on who is asking (cookies), so shared caches must not keep
+ * them; browsers revalidate.
+ */
+export async function sendPage(res: Response, theme: Theme, page: PageView, status = 200): Promise<void> {
+  const html = await theme.renderPage(page);
+  res.status(status).type('html');
+  res.setHeader('Cache-Control', 'private, no-cache');
+  res.setHeader('Vary', 'Cookie');
+  res.send(html);
+}
+
+/** A cookie of the request (without cookie-parser). */
+export function readCookie(req: Request, name: string): string | undefined {
+  const parsed = (req as Request & { cookies?: Record<string, unknown> }).cookies?.[name];
+  if (typeof parsed === 'string') return parsed;
+  for (const part of (req.headers.cookie ?? '').split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === name) {
+      try {
+        return decodeURIComponent(part.slice(eq + 1).trim());
+      } catch {
+        return undefined;
+      }
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Whether a form POST comes from our own pages: `Sec-Fetch-Site` (when sent) must be
+ * `same-origin` or `none`, and `Origin` (when sent) must be the public origin or the request's own.
+ * Clients that send neither (curl) pass; browsers always send at least one on cross-site POSTs.
+ */
+export function isSameOriginPost(req: Request, publicUrl: string): boolean {
+  const site = req.get('sec-fetch-site');
+  if (site && site !== 'same-origin' && site !== 'none') return false;
+  const origin = req.get('origin');
+  if (origin === undefined) return true;
+  const allowed = new Set([new URL(publicUrl).origin, `${req.protocol}://${req.get('host') ?? ''}`]);
+  return allowed.has(origin);
+}
