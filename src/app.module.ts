@@ -5,6 +5,8 @@ import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import { AccessModule } from './access/access.module.js';
 import { AlbumModule } from './albums/album.module.js';
+import { AuditModule } from './audit/audit.module.js';
+import { AuthModule } from './auth/auth.module.js';
 import { LOGGER } from './common/logger.js';
 import { ProblemFilter } from './common/problem.filter.js';
 import { VITRINE_CONFIG, type VitrineConfig } from './config/config.js';
@@ -49,6 +51,8 @@ export class AppModule {
           dataSourceFactory: async () => options.dataSource,
         }),
         AccessModule,
+        AuditModule,
+        AuthModule,
         HealthModule,
         AlbumModule,
         UserModule,

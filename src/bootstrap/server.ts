@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import type { DataSource } from 'typeorm';
 import { AppModule } from '../app.module.js';
+import { installAuthMiddleware } from '../auth/auth.middleware.js';
 import { createLogger, NestPinoLogger } from '../common/logger.js';
 import type { VitrineConfig } from '../config/config.js';
 import { databaseTargetFor, openDatabase } from '../database/data-source.js';
@@ -35,8 +36,10 @@ export async function createApp(config: VitrineConfig, dataSource: DataSource, l
       logger,
       customLogLevel: (_req, res, err): 'error' | 'info' | 'debug' => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'info' : 'debug'),
       autoLogging: { ignore: (req) => req.url === '/health' },
+      redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'], censor: '[redacted]' },
     }),
   );
+  installAuthMiddleware(app);
   return app;
 }
 

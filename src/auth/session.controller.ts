@@ -1,0 +1,55 @@
+import { Controller, Delete, Get, HttpCode, Post, Req } from '@nestjs/common';
+import type { Request } from 'express';
+import { z } from 'zod';
+import { Public } from '../access/policies.decorator.js';
+import { VitrineError } from '../common/errors.js';
+import { parseInput } from '../common/validation.js';
+import { MAX_PASSWORD_LENGTH } from '../users/password.hasher.js';
+import { type MeView, type PublicUser, SessionService, toPublicUser } from './session.service.js';
+
+/** Login body of the JSON API. */
+export const loginBody = z.strictObject({
+  username: z.string().trim().min(1).max(254),
+  password: z.string().min(1).max(MAX_PASSWORD_LENGTH),
+});
+
+/**
+ * The session API: `POST /api/v1/session` (log in), `DELETE /api/v1/session` (log out),
+ * `GET /api/v1/me` (who am I). All public: they work for guests by design.
+ */
+@Controller('api/v1')
+export class SessionController {
+  constructor(private readonly sessions: SessionService) {}
+
+  /**
+   * Logs in with `{ username, password }` (user name or e-mail), JSON only. Sets the session
+   * cookie and answers the user and the new session's CSRF token.
+   */
+  @Post('session')
+  @HttpCode(200)
+  @Public()
+  async login(@Req() req: Request): Promise<{ authenticated: true; user: PublicUser; csrfToken: string | null }> {
+    if (!req.is('application/json')) throw new VitrineError('unsupported', 'auth.json_required', 'Send the credentials as application/json.');
+    req.body = parseInput(loginBody, req.body);
+    const user = await this.sessions.login(req, 'api');
+    return { authenticated: true, user: toPublicUser(user), csrfToken: req.session.csrfToken ?? null };
+  }
+
+  /** Logs out: destroys the session and clears the cookie (204, also when there was none). */
+  @Delete('session')
+  @HttpCode(204)
+  @Public()
+  async logout(@Req() req: Request): Promise<void> {
+    await this.sessions.logout(req);
+  }
+
+  /**
+   * The current principal. Always 200: guests get `{ authenticated: false, user: null }`, so a
+   * client can ask without handling an error for the normal logged-out state.
+   */
+  @Get('me')
+  @Public()
+  me(@Req() req: Request): Promise<MeView> {
+    return this.sessions.me(req);
+  }
+}
