@@ -28,7 +28,10 @@ export class SpoolStorageEngine {
   constructor(private readonly options: { tempDir: string; maxBytes: number }) {}
 
   _handleFile(_req: unknown, file: IncomingFile, callback: Callback<Partial<SpooledMulterFile>>): void {
-    spoolUpload(file.stream, this.options).then(
+    // Iterate without destroying the part on early exit: destroying it would make multer report
+    // the stream's AbortError instead of our `upload.too_large`. The rest is drained below.
+    const chunks = file.stream.iterator({ destroyOnReturn: false });
+    spoolUpload(chunks, this.options).then(
       (spooled) => callback(null, spooled),
       (error: Error) => {
         // Keep reading so busboy can finish the request; the bytes go nowhere.

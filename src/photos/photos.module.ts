@@ -9,7 +9,7 @@ import { MediaFileController } from './media-file.controller.js';
 import { MediaFileService } from './media-file.service.js';
 import { PhotoIngestService } from './photo-ingest.service.js';
 import { tempDirOf } from './photo-paths.js';
-import { PhotoUploadController } from './photo-upload.controller.js';
+import { MAX_FILES_PER_REQUEST, PhotoUploadController } from './photo-upload.controller.js';
 import { PhotoService } from './photo.service.js';
 
 /**
@@ -24,8 +24,9 @@ import { PhotoService } from './photo.service.js';
       inject: [VITRINE_CONFIG],
       useFactory: (config: VitrineConfig) => ({
         storage: new SpoolStorageEngine({ tempDir: tempDirOf(config), maxBytes: config.maxUploadBytes }),
-        // The spool enforces the cap with its own error; busboy's limit is a backstop one byte later.
-        limits: { fileSize: config.maxUploadBytes + 1, files: 50, fields: 200, fieldSize: 64 * 1024, parts: 300 },
+        // No busboy `fileSize`: the spool enforces MAX_UPLOAD_BYTES itself (before each write, with
+        // its own `upload.too_large` error); busboy's limit would race it with a generic 413.
+        limits: { files: MAX_FILES_PER_REQUEST, fields: 200, fieldSize: 64 * 1024, parts: 300 },
         defParamCharset: 'utf8',
       }),
     }),

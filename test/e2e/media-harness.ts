@@ -44,7 +44,7 @@ export async function createMediaTestApp(env: Record<string, string> = {}): Prom
     contributor: { kind: 'user', userId: users.contributor, username: 'carla', role: 'contributor', privacyLevel: 0 },
     member: { kind: 'user', userId: users.member, username: 'mia', role: 'member', privacyLevel: 0 },
   };
-  const app = await createApp(config, db.dataSource, createLogger('silent'));
+  const app = await createApp(config, db.dataSource, createLogger(process.env.DBG_LOG ?? 'silent'));
   app.use((req: Request & { principal?: Principal }, _res: Response, next: NextFunction) => {
     const as = req.header('x-test-as');
     if (as && principals[as]) req.principal = principals[as];
