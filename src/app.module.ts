@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import { AccessModule } from './access/access.module.js';
 import { AlbumModule } from './albums/album.module.js';
+import { ApiModule } from './api/api.module.js';
 import { AuditModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { LOGGER } from './common/logger.js';
@@ -56,6 +57,7 @@ export class AppModule {
         HealthModule,
         AlbumModule,
         UserModule,
+        ApiModule,
         JobsModule,
         PhotosModule,
         // Last: the site's routes (/, /albums/…) come after every API route.

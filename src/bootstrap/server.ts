@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import type { DataSource } from 'typeorm';
 import { AppModule } from '../app.module.js';
+import { setupOpenApi } from '../api/openapi.setup.js';
 import { installAuthMiddleware } from '../auth/auth.middleware.js';
 import { createLogger, NestPinoLogger } from '../common/logger.js';
 import type { VitrineConfig } from '../config/config.js';
@@ -40,6 +41,7 @@ export async function createApp(config: VitrineConfig, dataSource: DataSource, l
     }),
   );
   installAuthMiddleware(app);
+  setupOpenApi(app); // /api/docs (Swagger UI from swagger-ui-dist, no CDN) and /api/docs/openapi.json
   return app;
 }
 

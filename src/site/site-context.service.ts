@@ -60,7 +60,7 @@ export class SiteContextService {
   }
 
   /** The context for `req`, or for an explicit principal (share pages, sitemap). */
-  async forRequest(req: Request, principal: Principal = (req as AccessRequest).principal ?? GUEST, currentAlbumRootId: number | null = null): Promise<SiteContext> {
+  async forRequest(req: Request, principal: Principal = (req as AccessRequest).principal ?? GUEST): Promise<SiteContext> {
     const em = this.dataSource.manager;
     const scope = await this.visibility.scopeFor(principal, em);
     const ability = principal === (req as AccessRequest).principal && (req as AccessRequest).ability ? (req as AccessRequest).ability! : await this.abilities.forPrincipal(principal);
@@ -74,7 +74,7 @@ export class SiteContextService {
       locale: settings.locale,
       baseUrl: this.config.publicUrl,
       user: principal.kind === 'user' ? { name: principal.username, isAdmin: isAdmin(principal) } : null,
-      nav: top.map((a) => ({ label: a.name, url: this.paths.album(a.id, a.slug), current: a.id === currentAlbumRootId })),
+      nav: top.map((a) => ({ label: a.name, url: this.paths.album(a.id, a.slug), current: false })),
       csrfToken: (req as SiteRequest).csrfToken?.() ?? '',
       settings: await this.themes.storedSettings(theme.id),
       urls: {
