@@ -10,7 +10,7 @@ import { AppSecretService } from '../settings/app-secret.service.js';
 import { AuthPassport } from './auth.passport.js';
 import { AUTH_SETTINGS, type AuthSettings } from './auth.settings.js';
 import { bearerToken, SAFE_METHODS, type AuthRequest } from './auth.types.js';
-import { assertSameOrigin, csrfTokenError, hasValidCsrfToken, isForgeable, normalisePath, takePresentedToken } from './csrf.js';
+import { assertSameOrigin, csrfTokenError, csrfTokenFor, existingCsrfToken, hasValidCsrfToken, isForgeable, normalisePath, takePresentedToken } from './csrf.js';
 import { PrincipalResolverRegistry, readOnlyKeyError } from './principal.resolver.js';
 import { DbSessionStore } from './session.store.js';
 
@@ -24,7 +24,8 @@ export const LOGIN_PATHS: ReadonlySet<string> = new Set(['/login', '/api/v1/sess
  * 2. the session (express-session on {@link DbSessionStore}, cookie `vitrine_sid`), skipped for
  *    Bearer-key requests;
  * 3. passport's initialize;
- * 4. `req.principal` from the {@link PrincipalResolverRegistry}, and "read-scope keys only read".
+ * 4. `req.principal` from the {@link PrincipalResolverRegistry}, and "read-scope keys only read";
+ *    `req.csrfToken()` for templates.
  * Errors are answered as problem+json here (express has no Nest filter at this level).
  */
 @Injectable()
@@ -56,6 +57,7 @@ export class AuthMiddleware {
       this.guard(async (req) => {
         const principal = await this.principals.resolve(req);
         (req as AuthRequest).principal = principal;
+        (req as AuthRequest).csrfToken = (options) => (options?.create ? csrfTokenFor(req) : existingCsrfToken(req)) ?? '';
         if (principal.kind === 'user' && principal.apiKey && !principal.apiKey.scopes.includes('write') && !SAFE_METHODS.has(req.method)) {
           throw readOnlyKeyError();
         }

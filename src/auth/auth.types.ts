@@ -29,6 +29,11 @@ export interface AuthUser {
 /** Request fields the auth layer sets. `principal` is always set once the auth middleware ran. */
 export interface AuthRequest extends Request {
   principal?: Principal;
+  /**
+   * The session's CSRF token for forms (`''` when the request has no session: such requests need
+   * none). `{ create: true }` starts a session to hold one (login boxes rendered for guests).
+   */
+  csrfToken?: (options?: { create?: boolean }) => string;
 }
 
 /** Methods that never change state; everything else is "unsafe" for CSRF and API-key scopes. */

@@ -33,5 +33,5 @@ ${view.error ? `<p role="alert">${e(view.error)}</p>` : ''}
 }
 
 export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"'`=]/g, (c) => `&#${c.charCodeAt(0)};`);
+  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
