@@ -15,10 +15,14 @@ export interface TestApp {
 }
 
 /** The whole Nest application, in-process, on a fresh test database (use supertest on app.getHttpServer()). */
-export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+export async function createTestApp(
+  env: Record<string, string> = {},
+  options: { /** Runs after createApp and before app.init() (e.g. installTestPrincipal). */ beforeInit?: (app: NestExpressApplication) => void } = {},
+): Promise<TestApp> {
   const db = await createTestDatabase();
   const config = loadConfig({ DATA_DIR: mkdtempSync(join(tmpdir(), 'vitrine-app-')), LOG_LEVEL: 'silent', ...env });
   const app = await createApp(config, db.dataSource, createLogger('silent'));
+  options.beforeInit?.(app);
   await app.init();
   return {
     app,

@@ -1,0 +1,37 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiBody, ApiOperation, ApiQuery } from '@nestjs/swagger';
+import { z } from 'zod';
+
+/** An OpenAPI schema object (the package does not export its type). */
+export type SchemaObject = Record<string, unknown>;
+
+export interface ApiDoc {
+  summary: string;
+  /** The zod schema the handler parses its body with. */
+  body?: z.ZodType;
+  /** The zod object schema the handler parses its query string with. */
+  query?: z.ZodObject;
+}
+
+/** JSON Schema (OpenAPI 3.1 dialect) of a zod schema, as seen by a client sending input. */
+export function jsonSchemaOf(schema: z.ZodType): SchemaObject {
+  const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  delete json.$schema;
+  return json;
+}
+
+/**
+ * Documents a route in the OpenAPI document from the same zod schemas that validate it, so the
+ * document cannot drift from the code: the body schema and one query parameter per field.
+ */
+export function ApiDoc(doc: ApiDoc): MethodDecorator {
+  const decorators: MethodDecorator[] = [ApiOperation({ summary: doc.summary })];
+  if (doc.body) decorators.push(ApiBody({ schema: jsonSchemaOf(doc.body) as never }));
+  if (doc.query) {
+    for (const [name, field] of Object.entries(doc.query.shape)) {
+      const schema = field as z.ZodType;
+      decorators.push(ApiQuery({ name, required: !schema.safeParse(undefined).success, schema: jsonSchemaOf(schema) as never }));
+    }
+  }
+  return applyDecorators(...decorators);
+}

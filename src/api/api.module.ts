@@ -1,0 +1,24 @@
+import { Module } from '@nestjs/common';
+import { AlbumModule } from '../albums/album.module.js';
+import { TagService } from '../tags/tag.service.js';
+import { UserModule } from '../users/user.module.js';
+import { AlbumReadService } from './albums/album-read.service.js';
+import { AlbumController } from './albums/album.controller.js';
+import { AlbumPhotoController } from './photos/album-photo.controller.js';
+import { PhotoEditService } from './photos/photo-edit.service.js';
+import { PhotoReadService } from './photos/photo-read.service.js';
+import { PhotoController } from './photos/photo.controller.js';
+import { SearchController } from './search/search.controller.js';
+import { ServerInfoController } from './server/server-info.controller.js';
+import { TagController } from './tags/tag.controller.js';
+import { GroupController } from './users/group.controller.js';
+import { UserController } from './users/user.controller.js';
+
+/** The REST API under `/api/v1` (thin controllers over the domain services); see README.md. */
+@Module({
+  imports: [AlbumModule, UserModule],
+  controllers: [AlbumController, AlbumPhotoController, PhotoController, TagController, SearchController, UserController, GroupController, ServerInfoController],
+  providers: [AlbumReadService, PhotoReadService, PhotoEditService, TagService],
+  exports: [TagService, PhotoReadService],
+})
+export class ApiModule {}

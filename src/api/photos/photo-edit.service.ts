@@ -1,0 +1,56 @@
+import { Injectable } from '@nestjs/common';
+import { subject } from '@casl/ability';
+import { DataSource } from 'typeorm';
+import type { AppAbility } from '../../access/ability.factory.js';
+import type { Principal } from '../../access/principal.js';
+import { VisibilityService } from '../../access/visibility.service.js';
+import { Errors } from '../../common/errors.js';
+import { PhotoQueryRepository } from '../../photos/photo-query.repository.js';
+import { TagService } from '../../tags/tag.service.js';
+import type { PrivacyLevel } from '../../users/user.entity.js';
+
+export interface PhotoEdit {
+  title?: string | null;
+  description?: string | null;
+  privacyLevel?: PrivacyLevel;
+  /** The photo's whole tag set (names). */
+  tags?: string[];
+}
+
+/**
+ * Edits of a photo's descriptive fields and tags, in one transaction. The photo must be visible
+ * to the editor (else 404, like a missing one) and `update` must be allowed on that very photo
+ * (contributors: only their own).
+ */
+@Injectable()
+export class PhotoEditService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly visibility: VisibilityService,
+    private readonly tags: TagService,
+  ) {}
+
+  async update(principal: Principal, ability: AppAbility, id: number, edit: PhotoEdit): Promise<void> {
+    await this.dataSource.transaction(async (em) => {
+      const rows: { id: number; added_by: number | null }[] = await em.query(`SELECT id, added_by FROM photos WHERE id = $1 FOR UPDATE`, [id]);
+      const row = rows[0];
+      if (!row || (await this.visibility.filterPhotoIds(principal, [id], em)).length === 0) throw Errors.notFound('photo', id);
+      if (!ability.can('update', subject('Photo', { id, addedBy: row.added_by }))) {
+        throw Errors.forbidden('photo.update_forbidden', 'You are not allowed to edit this photo.');
+      }
+      await new PhotoQueryRepository(em).update(id, {
+        title: clean(edit.title),
+        description: clean(edit.description),
+        privacy_level: edit.privacyLevel,
+      });
+      if (edit.tags !== undefined) await this.tags.setPhotoTags(em, id, edit.tags);
+    });
+  }
+}
+
+/** Trims and strips NUL (Postgres refuses it); empty becomes null; undefined stays undefined. */
+function clean(value: string | null | undefined): string | null | undefined {
+  if (value === undefined || value === null) return value;
+  const text = value.replace(/\u0000/g, '').trim();
+  return text || null;
+}

@@ -1,0 +1,95 @@
+import { Body, Controller, Get, Param, Patch, Query, Req, UseInterceptors } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import type { Request } from 'express';
+import { z } from 'zod';
+import type { AccessRequest } from '../../access/policies.guard.js';
+import { CheckPolicies, Public } from '../../access/policies.decorator.js';
+import { Errors } from '../../common/errors.js';
+import { parseId, parseInput } from '../../common/validation.js';
+import { PHOTO_SORT_KEYS } from '../../photos/photo-query.repository.js';
+import { PRIVACY_LEVELS, type PrivacyLevel } from '../../users/user.entity.js';
+import { ApiCacheInterceptor } from '../api-cache.interceptor.js';
+import { DEFAULT_PAGE_SIZE, queryBool, queryDate, queryId, queryLimit, queryText } from '../api-input.js';
+import { isAdminRequest, principalOf } from '../api-request.js';
+import { ApiDoc } from '../api-schema.decorator.js';
+import { PhotoEditService } from './photo-edit.service.js';
+import { type PhotoPage, PhotoReadService } from './photo-read.service.js';
+import type { PhotoDetailView } from './photo.view.js';
+
+const privacyLevel = z.union(PRIVACY_LEVELS.map((l) => z.literal(l)) as [z.ZodLiteral<PrivacyLevel>, ...z.ZodLiteral<PrivacyLevel>[]]);
+const listQuery = z.strictObject({
+  album: queryId.optional(),
+  recursive: queryBool.optional(),
+  tag: z.string().min(1).max(120).optional(),
+  takenFrom: queryDate.optional(),
+  takenTo: queryDate.optional(),
+  camera: queryText.optional(),
+  q: queryText.optional(),
+  privacyLevel: z.enum(PRIVACY_LEVELS.map(String) as [string, ...string[]]).transform(Number).optional(),
+  sort: z.enum(PHOTO_SORT_KEYS).optional(),
+  limit: queryLimit.optional(),
+  cursor: z.string().min(1).max(4000).optional(),
+});
+const updateBody = z.strictObject({
+  title: z.string().max(1000).nullable().optional(),
+  description: z.string().max(20_000).nullable().optional(),
+  privacyLevel: privacyLevel.optional(),
+  tags: z.array(z.string().max(100)).max(200).optional(),
+});
+
+/** Photos: `/api/v1/photos` lists (filters, sorts, cursor pages) and details, visible only; edits. */
+@ApiTags('photos')
+@UseInterceptors(ApiCacheInterceptor)
+@Controller('api/v1/photos')
+export class PhotoController {
+  constructor(
+    private readonly reads: PhotoReadService,
+    private readonly edits: PhotoEditService,
+  ) {}
+
+  /**
+   * Visible photos. `sort` is one of the allowlisted keys (`-` for descending; default
+   * `-takenAt`); pages are chained with the opaque `nextCursor`. `privacyLevel` is for
+   * administrators; `takenTo` given as a date includes that whole day (UTC).
+   */
+  @Get()
+  @Public()
+  @ApiDoc({ summary: 'List visible photos (filters, allowlisted sorts, cursor pagination)', query: listQuery })
+  list(@Query() query: unknown, @Req() req: Request): Promise<PhotoPage> {
+    const q = parseInput(listQuery, query, 'query string');
+    if (q.privacyLevel !== undefined && !isAdminRequest(req)) {
+      throw Errors.invalid('validation.failed', 'Only administrators can filter by privacy level.', [{ path: 'privacyLevel', message: 'administrators only' }]);
+    }
+    if (q.recursive && q.album === undefined) {
+      throw Errors.invalid('validation.failed', 'recursive needs album.', [{ path: 'recursive', message: 'needs album' }]);
+    }
+    const filter = {
+      albumId: q.album,
+      recursive: q.recursive,
+      tagSlug: q.tag,
+      takenFrom: q.takenFrom === undefined ? undefined : new Date(q.takenFrom),
+      takenTo: q.takenTo === undefined ? undefined : new Date(q.takenTo.length === 10 ? `${q.takenTo}T23:59:59.999Z` : q.takenTo),
+      camera: q.camera,
+      text: q.q,
+      privacyLevel: q.privacyLevel,
+    };
+    return this.reads.list(principalOf(req), filter, q.sort ?? '-takenAt', q.limit ?? DEFAULT_PAGE_SIZE, q.cursor);
+  }
+
+  @Get(':id')
+  @Public()
+  @ApiDoc({ summary: 'One visible photo: sizes, metadata, tags, visible albums' })
+  get(@Param('id') id: string, @Req() req: Request): Promise<PhotoDetailView> {
+    return this.reads.detail(principalOf(req), parseId(id, 'photo'));
+  }
+
+  @Patch(':id')
+  @CheckPolicies((a) => a.can('update', 'Photo'))
+  @ApiDoc({ summary: 'Edit title, description, privacy level or the tag set', body: updateBody })
+  async update(@Param('id') id: string, @Body() body: unknown, @Req() req: AccessRequest): Promise<PhotoDetailView> {
+    const photoId = parseId(id, 'photo');
+    const input = parseInput(updateBody, body);
+    await this.edits.update(principalOf(req), req.ability!, photoId, input);
+    return this.reads.detail(principalOf(req), photoId);
+  }
+}

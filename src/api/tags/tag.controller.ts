@@ -1,0 +1,48 @@
+import { Controller, Get, Param, Query, Req, UseInterceptors } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import type { Request } from 'express';
+import { z } from 'zod';
+import { Public } from '../../access/policies.decorator.js';
+import { VisibilityService } from '../../access/visibility.service.js';
+import { parseInput } from '../../common/validation.js';
+import { PHOTO_SORT_KEYS } from '../../photos/photo-query.repository.js';
+import { TagService, type TagCount } from '../../tags/tag.service.js';
+import { ApiCacheInterceptor } from '../api-cache.interceptor.js';
+import { DEFAULT_PAGE_SIZE, queryLimit } from '../api-input.js';
+import { principalOf } from '../api-request.js';
+import { ApiDoc } from '../api-schema.decorator.js';
+import { type PhotoPage, PhotoReadService } from '../photos/photo-read.service.js';
+
+const slugParam = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/).max(120);
+const pageQuery = z.strictObject({ sort: z.enum(PHOTO_SORT_KEYS).optional(), limit: queryLimit.optional(), cursor: z.string().min(1).max(4000).optional() });
+
+/** Tags: `/api/v1/tags`. Only tags carried by at least one visible photo exist, counted on visible photos. */
+@ApiTags('tags')
+@UseInterceptors(ApiCacheInterceptor)
+@Controller('api/v1/tags')
+export class TagController {
+  constructor(
+    private readonly tags: TagService,
+    private readonly visibility: VisibilityService,
+    private readonly photos: PhotoReadService,
+  ) {}
+
+  @Get()
+  @Public()
+  @ApiDoc({ summary: 'Tags with the number of visible photos' })
+  async list(@Req() req: Request): Promise<TagCount[]> {
+    return this.tags.visible(await this.visibility.scopeFor(principalOf(req)));
+  }
+
+  @Get(':slug/photos')
+  @Public()
+  @ApiDoc({ summary: 'Visible photos of a tag (cursor pages)', query: pageQuery })
+  async photosOf(@Param('slug') slug: string, @Query() query: unknown, @Req() req: Request): Promise<PhotoPage & { tag: TagCount }> {
+    const principal = principalOf(req);
+    const q = parseInput(pageQuery, query, 'query string');
+    const checked = slugParam.safeParse(slug);
+    const tag = await this.tags.visibleBySlug(await this.visibility.scopeFor(principal), checked.success ? checked.data : '');
+    const page = await this.photos.list(principal, { tagSlug: tag.slug }, q.sort ?? '-takenAt', q.limit ?? DEFAULT_PAGE_SIZE, q.cursor);
+    return { tag, ...page };
+  }
+}
