@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { Errors } from '../common/errors.js';
 import { Migrator } from '../database/migrator.js';
 import { withDatabase } from './cli-context.js';
 
@@ -19,8 +20,10 @@ export function registerMigrateCommands(program: Command): void {
     .description('revert the most recent migrations')
     .option('--steps <n>', 'how many to revert', '1')
     .action(async (opts: { steps: string }) => {
-      const steps = Number.parseInt(opts.steps, 10);
-      if (!Number.isInteger(steps) || steps < 1) throw new Error('--steps must be a positive whole number');
+      const steps = /^\d+$/.test(opts.steps.trim()) ? Number(opts.steps) : Number.NaN;
+      if (!Number.isSafeInteger(steps) || steps < 1) {
+        throw Errors.invalid('cli.invalid_steps', `--steps must be a positive whole number (got "${opts.steps}").`);
+      }
       const reverted = await withDatabase((ds) => new Migrator(ds).down(steps), { migrate: false });
       process.stdout.write(`Reverted ${reverted} migration(s).\n`);
     });
