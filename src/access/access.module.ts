@@ -5,6 +5,7 @@ import { GrantController } from './grant.controller.js';
 import { GrantService } from './grant.service.js';
 import { AppSecretService } from '../settings/app-secret.service.js';
 import { ShareLinkController } from './share-link.controller.js';
+import { ShareCookiePrincipalResolver } from './share-cookie.resolver.js';
 import { PoliciesGuard } from './policies.guard.js';
 import { ShareLinkService } from './share-link.service.js';
 import { VisibilityService } from './visibility.service.js';
@@ -14,7 +15,7 @@ import { VisibilityService } from './visibility.service.js';
 @Module({
   imports: [DiscoveryModule],
   controllers: [GrantController, ShareLinkController],
-  providers: [AppSecretService, AbilityFactory, VisibilityService, GrantService, ShareLinkService, { provide: APP_GUARD, useClass: PoliciesGuard }],
+  providers: [AppSecretService, ShareCookiePrincipalResolver, AbilityFactory, VisibilityService, GrantService, ShareLinkService, { provide: APP_GUARD, useClass: PoliciesGuard }],
   exports: [AppSecretService, AbilityFactory, VisibilityService, GrantService, ShareLinkService],
 })
 export class AccessModule {}
