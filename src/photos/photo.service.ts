@@ -10,6 +10,8 @@ import { PhotoRepository, type PhotoFileRow } from './photo.repository.js';
 
 /** Job that removes the files of photos deleted together with an album. */
 export const FILES_CLEANUP_JOB = 'photos.files-cleanup';
+/** How old an unreferenced original must be before a sweep removes it. */
+export const SWEEP_GRACE_MS = 10 * 60 * 1000;
 
 /**
  * Photo lifecycle rules beyond ingest. Deletion removes rows in one transaction (album counts
@@ -57,26 +59,38 @@ export class PhotoService implements OnModuleInit, PhotoRemovalListener {
     await this.jobs.enqueue(FILES_CLEANUP_JOB, { photoIds }, { em });
   }
 
-  /** The cleanup job: derivatives of the deleted ids, then originals no row references. */
+  /**
+   * The cleanup job: derivatives of the deleted ids, then originals no row references. Originals
+   * younger than the grace period are left for a follow-up sweep (an ingest in flight may have
+   * placed one without having committed its row yet).
+   */
   async cleanupAfterDelete(photoIds: number[]): Promise<void> {
     const still = new Set((await new PhotoRepository(this.dataSource.manager).summaries(photoIds)).map((p) => p.id));
     for (const id of photoIds) if (!still.has(id)) await this.storage.removeDerivatives(id);
-    await this.sweepOriginals();
+    const { deferred } = await this.sweepOriginals(SWEEP_GRACE_MS);
+    if (deferred > 0) {
+      await this.jobs.enqueue(FILES_CLEANUP_JOB, { photoIds: [] }, { singletonKey: 'sweep', runAfter: new Date(Date.now() + SWEEP_GRACE_MS) });
+    }
   }
 
   /**
-   * Removes originals that no photo row references. Files younger than `graceMs` are skipped: an
-   * ingest in flight has placed its original but not committed its row yet.
+   * Removes originals that no photo row references. Files younger than `graceMs` are skipped and
+   * counted as `deferred`: an ingest in flight has placed its original but not committed its row.
    */
-  async sweepOriginals(graceMs = 60 * 60 * 1000): Promise<number> {
+  async sweepOriginals(graceMs = SWEEP_GRACE_MS): Promise<{ removed: number; deferred: number }> {
     let removed = 0;
+    let deferred = 0;
     let batch: string[] = [];
     const flush = async () => {
       const referenced = new Set(await new PhotoRepository(this.dataSource.manager).referencedKeys(batch));
       for (const key of batch) {
         if (referenced.has(key)) continue;
         const info = await stat(this.storage.originalPath(key)).catch(() => undefined);
-        if (!info || Date.now() - info.mtimeMs < graceMs) continue;
+        if (!info) continue;
+        if (Date.now() - info.mtimeMs < graceMs) {
+          deferred++;
+          continue;
+        }
         await this.storage.removeOriginal(key);
         removed++;
       }
@@ -87,7 +101,7 @@ export class PhotoService implements OnModuleInit, PhotoRemovalListener {
       if (batch.length >= 500) await flush();
     }
     if (batch.length) await flush();
-    return removed;
+    return { removed, deferred };
   }
 
   private async removeFiles(rows: PhotoFileRow[]): Promise<void> {
