@@ -1,5 +1,6 @@
 import { Global, Module } from '@nestjs/common';
-import { APP_GUARD, DiscoveryModule } from '@nestjs/core';
+import { APP_GUARD, APP_INTERCEPTOR, DiscoveryModule } from '@nestjs/core';
+import { AuditWritesInterceptor } from '../audit/audit-writes.interceptor.js';
 import { AbilityFactory } from './ability.factory.js';
 import { GrantController } from './grant.controller.js';
 import { GrantService } from './grant.service.js';
@@ -15,7 +16,7 @@ import { VisibilityService } from './visibility.service.js';
 @Module({
   imports: [DiscoveryModule],
   controllers: [GrantController, ShareLinkController],
-  providers: [AppSecretService, ShareCookiePrincipalResolver, AbilityFactory, VisibilityService, GrantService, ShareLinkService, { provide: APP_GUARD, useClass: PoliciesGuard }],
+  providers: [AppSecretService, ShareCookiePrincipalResolver, AbilityFactory, VisibilityService, GrantService, ShareLinkService, { provide: APP_GUARD, useClass: PoliciesGuard }, { provide: APP_INTERCEPTOR, useClass: AuditWritesInterceptor }],
   exports: [AppSecretService, AbilityFactory, VisibilityService, GrantService, ShareLinkService],
 })
 export class AccessModule {}

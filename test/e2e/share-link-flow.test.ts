@@ -80,6 +80,14 @@ describe('share links end to end', () => {
     expect(revoked.body.revokedAt).not.toBeNull();
     expect((await request(server).get(`/api/v1/albums/${albumId}`).set('Cookie', cookie)).status).toBe(404);
     expect((await request(server).post('/api/v1/share-links/open').send({ token, password: 'proofs 2026' })).status).toBe(404);
+
+    const audit = await request(server).get('/api/v1/audit?action=share_link.').set('Cookie', adminCookie);
+    expect(audit.status).toBe(200);
+    const actions = audit.body.items.map((e: { action: string; actor: { label: string }; target: { id: string | null } }) => `${e.action} ${e.actor.label}`);
+    expect(actions).toContain('share_link.create boss');
+    expect(actions).toContain('share_link.revoke boss');
+    expect(JSON.stringify(audit.body)).not.toContain('proofs 2026');
+    expect([401, 403]).toContain((await request(server).get('/api/v1/audit').set('Cookie', cookie)).status);
   });
 
   it('refuses malformed bodies with field errors and tampered cookies as plain guests', async () => {
