@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { isAdmin, type Principal } from '../access/principal.js';
 import { AuditService } from '../audit/audit.service.js';
 import { Errors, VitrineError } from '../common/errors.js';
+import { returnedRows } from '../database/sql-result.js';
 import type { PrivacyLevel, Role } from '../users/user.entity.js';
 import { apiKeyPrefix, generateApiKey, hashApiKey, sameDigest } from './api-key.token.js';
 import { AUTH_SETTINGS, type AuthSettings } from './auth.settings.js';
@@ -111,9 +112,11 @@ export class ApiKeyService {
     const row = rows[0];
     if (!row || (row.user_id !== actor.userId && !isAdmin(actor))) throw Errors.notFound('API key', id);
     if (row.revoked_at) return this.toSummary(row);
-    const [updated]: ApiKeyRow[] = await this.dataSource.query(
-      `UPDATE api_keys SET revoked_at = $2::timestamptz WHERE id = $1 AND revoked_at IS NULL RETURNING *`,
-      [id, new Date(this.settings.now()).toISOString()],
+    const [updated] = returnedRows<ApiKeyRow>(
+      await this.dataSource.query(`UPDATE api_keys SET revoked_at = $2::timestamptz WHERE id = $1 AND revoked_at IS NULL RETURNING *`, [
+        id,
+        new Date(this.settings.now()).toISOString(),
+      ]),
     );
     const summary = this.toSummary(updated ?? row);
     await this.audit.record({

@@ -1,5 +1,6 @@
 import { Store, type SessionData } from 'express-session';
 import type { DataSource, EntityManager } from 'typeorm';
+import { returnedRows } from '../database/sql-result.js';
 import type { AuthSettings } from './auth.settings.js';
 
 type Callback = (err?: unknown) => void;
@@ -87,9 +88,10 @@ export class DbSessionStore extends Store {
   /** Deletes expired rows now. */
   async prune(): Promise<number> {
     this.lastPrune = this.settings.now();
-    const rows: unknown[] = await this.dataSource.query(
-      `DELETE FROM sessions WHERE expire <= ($1::timestamptz AT TIME ZONE 'UTC') RETURNING sid`,
-      [new Date(this.lastPrune).toISOString()],
+    const rows = returnedRows<{ sid: string }>(
+      await this.dataSource.query(`DELETE FROM sessions WHERE expire <= ($1::timestamptz AT TIME ZONE 'UTC') RETURNING sid`, [
+        new Date(this.lastPrune).toISOString(),
+      ]),
     );
     return rows.length;
   }
