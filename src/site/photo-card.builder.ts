@@ -28,8 +28,10 @@ export function isoDate(value: Date | string | null | undefined): string | null 
 }
 
 /**
- * The sizes offered to themes: the enabled registry sizes plus the active theme's
- * `config.image_sizes` (until the media registry takes theme sizes in itself). Cached per theme.
+ * The sizes offered to themes. The active theme's `config.image_sizes` are registered in the
+ * process-wide {@link ImageSizeRegistry} the first time the theme renders (built on demand, never
+ * eager), so that the media route serves exactly the URLs pages link to. A size name the registry
+ * already has keeps its definition. Cached per theme.
  */
 export class SiteImageSizes {
   private readonly byTheme = new WeakMap<Theme, ImageSize[]>();
@@ -39,11 +41,10 @@ export class SiteImageSizes {
   for(theme: Theme): ImageSize[] {
     let sizes = this.byTheme.get(theme);
     if (!sizes) {
-      const all = new Map(this.registry.list().map((s) => [s.name, s]));
       for (const [name, spec] of Object.entries(theme.manifest.config.image_sizes)) {
-        if (!all.has(name)) all.set(name, { name, width: spec.width, height: spec.height, crop: spec.crop ?? false, eager: false, enabled: true });
+        if (!this.registry.get(name)) this.registry.register(name, { width: spec.width, height: spec.height, crop: spec.crop ?? false, eager: false });
       }
-      sizes = [...all.values()];
+      sizes = this.registry.list();
       this.byTheme.set(theme, sizes);
     }
     return sizes;

@@ -1,4 +1,6 @@
-import { Inject, Injectable, Optional } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationBootstrap, Optional } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { LOGGER } from '../common/logger.js';
 import type { Request } from 'express';
 import { DataSource } from 'typeorm';
 import { AbilityFactory, type AppAbility } from '../access/ability.factory.js';
@@ -43,7 +45,7 @@ const DEFAULT_TITLE = 'Vitrine';
  * otherwise), its visibility scope and abilities, the active theme and the {@link SiteView}.
  */
 @Injectable()
-export class SiteContextService {
+export class SiteContextService implements OnApplicationBootstrap {
   readonly paths: SitePaths;
   private readonly imageSizes: SiteImageSizes;
 
@@ -53,10 +55,20 @@ export class SiteContextService {
     private readonly abilities: AbilityFactory,
     private readonly themes: ThemeService,
     @Inject(VITRINE_CONFIG) private readonly config: VitrineConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
     @Optional() registry?: ImageSizeRegistry,
   ) {
     this.paths = new SitePaths(config.publicUrl);
     this.imageSizes = new SiteImageSizes(registry ?? new ImageSizeRegistry());
+  }
+
+  /** Registers the active theme's image sizes at start, before any image URL is requested. */
+  async onApplicationBootstrap(): Promise<void> {
+    try {
+      this.imageSizes.for(await this.themes.active());
+    } catch (error) {
+      this.logger.error({ err: error }, 'could not load the active theme at start');
+    }
   }
 
   /** The context for `req`, or for an explicit principal (share pages, sitemap). */

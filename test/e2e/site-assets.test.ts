@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOGGER } from '../../src/common/logger.js';
+import { ImageSizeRegistry } from '../../src/media/image-size.registry.js';
 import { VitrineError } from '../../src/common/errors.js';
 import { ThemeService } from '../../src/site/theme.service.js';
 import { createSiteTestApp } from '../support/site-test-app.js';
@@ -57,6 +58,12 @@ describe('theme assets and the active theme', () => {
     await http().get('/assets/default/css/site.css').expect(404);
     await themes.activate('default');
     expect((await http().get('/').expect(200)).text).toContain('/assets/default/');
+  });
+
+  it("registers the active theme's image sizes in the media registry at start", () => {
+    const registry = t.app.get(ImageSizeRegistry);
+    expect(registry.get('hd')).toMatchObject({ width: 2560, height: 2560, crop: false, eager: false });
+    expect(registry.get('uhd')).toBeDefined();
   });
 
   it('refuses to activate a theme with theme:check errors, naming the rule codes', async () => {
