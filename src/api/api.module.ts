@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AlbumModule } from '../albums/album.module.js';
+import { PhotosModule } from '../photos/photos.module.js';
 import { TagService } from '../tags/tag.service.js';
 import { UserModule } from '../users/user.module.js';
 import { AlbumReadService } from './albums/album-read.service.js';
@@ -16,7 +17,7 @@ import { UserController } from './users/user.controller.js';
 
 /** The REST API under `/api/v1` (thin controllers over the domain services); see README.md. */
 @Module({
-  imports: [AlbumModule, UserModule],
+  imports: [AlbumModule, UserModule, PhotosModule],
   controllers: [AlbumController, AlbumPhotoController, PhotoController, TagController, SearchController, UserController, GroupController, ServerInfoController],
   providers: [AlbumReadService, PhotoReadService, PhotoEditService, TagService],
   exports: [TagService, PhotoReadService],

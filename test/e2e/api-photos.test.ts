@@ -44,7 +44,7 @@ describe('REST API: photos', () => {
     const ids: number[] = [];
     let cursor: string | null = null;
     for (let guard = 0; guard < 50; guard++) {
-      const res = await http.get(`/api/v1/photos?${query}&limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`).expect(200);
+      const res: request.Response = await http.get(`/api/v1/photos?${query}&limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`).expect(200);
       expect(res.body.items.length).toBeLessThanOrEqual(limit);
       ids.push(...res.body.items.map((p: { id: number }) => p.id));
       cursor = res.body.nextCursor;
@@ -130,6 +130,18 @@ describe('REST API: photos', () => {
     expect(tagPage.tag).toMatchObject({ slug: 'sea', photoCount: 1 });
     expect(tagPage.items.map((p: { id: number }) => p.id)).toEqual([all[0]]);
     await http.get('/api/v1/tags/sand/photos').expect(404);
+  });
+
+  it('deletes a photo: 401 for guests, 403 for a contributor on a photo not theirs, 204 then 404 for an admin', async () => {
+    const id = all[22]!;
+    await http.delete(`/api/v1/photos/${id}`).expect(401);
+    const contributor = await t.app.get(UserService).create({ username: 'contrib', role: 'contributor' });
+    await http.delete(`/api/v1/photos/${id}`).set(as(userPrincipal(contributor.id, 'contributor'))).expect(403);
+    await http.delete(`/api/v1/photos/${id}`).set(admin).expect(204);
+    await http.get(`/api/v1/photos/${id}`).set(admin).expect(404);
+    await http.delete(`/api/v1/photos/${id}`).set(admin).expect(404);
+    expect((await http.get(`/api/v1/albums/${albumId}`).set(admin).expect(200)).body.counts.photos).toBe(22);
+    all.pop();
   });
 
   it('searches albums and photos', async () => {

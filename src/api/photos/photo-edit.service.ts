@@ -6,6 +6,7 @@ import type { Principal } from '../../access/principal.js';
 import { VisibilityService } from '../../access/visibility.service.js';
 import { Errors } from '../../common/errors.js';
 import { PhotoQueryRepository } from '../../photos/photo-query.repository.js';
+import { PhotoService } from '../../photos/photo.service.js';
 import { TagService } from '../../tags/tag.service.js';
 import type { PrivacyLevel } from '../../users/user.entity.js';
 
@@ -28,7 +29,21 @@ export class PhotoEditService {
     private readonly dataSource: DataSource,
     private readonly visibility: VisibilityService,
     private readonly tags: TagService,
+    private readonly photos: PhotoService,
   ) {}
+
+  /**
+   * Deletes a photo (rows, album links and counts in one transaction, then its files; see
+   * PhotoService.delete). Invisible photos are 404; `delete` must be allowed on that photo.
+   */
+  async remove(principal: Principal, ability: AppAbility, id: number): Promise<void> {
+    const rows: { added_by: number | null }[] = await this.dataSource.query(`SELECT added_by FROM photos WHERE id = $1`, [id]);
+    if (!rows[0] || !(await this.visibility.canSeePhoto(principal, id))) throw Errors.notFound('photo', id);
+    if (!ability.can('delete', subject('Photo', { id, addedBy: rows[0].added_by }))) {
+      throw Errors.forbidden('photo.delete_forbidden', 'You are not allowed to delete this photo.');
+    }
+    await this.photos.delete([id]);
+  }
 
   async update(principal: Principal, ability: AppAbility, id: number, edit: PhotoEdit): Promise<void> {
     await this.dataSource.transaction(async (em) => {

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, Patch, Query, Req, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Query, Req, UseInterceptors } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { z } from 'zod';
@@ -91,5 +91,13 @@ export class PhotoController {
     const input = parseInput(updateBody, body);
     await this.edits.update(principalOf(req), req.ability!, photoId, input);
     return this.reads.detail(principalOf(req), photoId);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @CheckPolicies((a) => a.can('delete', 'Photo'))
+  @ApiDoc({ summary: 'Delete a photo: rows and album links now, files after the commit' })
+  async remove(@Param('id') id: string, @Req() req: AccessRequest): Promise<void> {
+    await this.edits.remove(principalOf(req), req.ability!, parseId(id, 'photo'));
   }
 }
