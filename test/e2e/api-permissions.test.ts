@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GrantService } from '../../src/access/grant.service.js';
+import { ShareLinkService } from '../../src/access/share-link.service.js';
 import { GUEST, type Principal } from '../../src/access/principal.js';
 import { AlbumService } from '../../src/albums/album.service.js';
 import { UserService } from '../../src/users/user.service.js';
@@ -139,6 +140,23 @@ describe('REST API visibility: who sees which albums, photos, tags, counts and s
     const res = await get(`/api/v1/photos/${ids.p1}`, who.member).expect(200);
     expect(res.body.albums.map((a: { name: string }) => a.name)).toEqual(['Holidays']);
     expect(JSON.stringify(res.body)).not.toMatch(/Secret|Attic/);
+  });
+
+  it('gives a share link of the private sub-album exactly that album: no parent, no siblings, no GPS, no original', async () => {
+    const { link } = await t.app.get(ShareLinkService).create({ albumId: ids.attic });
+    const share: Principal = { kind: 'share', shareLinkId: link.id, role: 'guest', privacyLevel: 0, allowDownload: false };
+    expect((await get('/api/v1/albums', share).expect(200)).body).toEqual([]);
+    const attic = (await get(`/api/v1/albums/${ids.attic}`, share).expect(200)).body;
+    expect(attic).toMatchObject({ name: 'Attic', parentId: null, breadcrumbs: [], counts: { photos: 1, children: 0, descendants: 0, totalPhotos: 1 } });
+    await get(`/api/v1/albums/${ids.holidays}`, share).expect(404);
+    const photos = (await get('/api/v1/photos', share).expect(200)).body.items.map((p: { title: string }) => p.title);
+    expect(photos).toEqual(['hidden sunset']);
+    const detail = (await get(`/api/v1/photos/${ids.p4}`, share).expect(200)).body;
+    expect(detail).toMatchObject({ originalUrl: null, gps: null, albums: [{ id: ids.attic, name: 'Attic', slug: 'attic' }] });
+    await get(`/api/v1/photos/${ids.p1}`, share).expect(404);
+    expect((await get('/api/v1/tags', share).expect(200)).body).toEqual([]);
+    const search = (await get('/api/v1/search?q=a', share).expect(200)).body;
+    expect(JSON.stringify(search)).not.toMatch(/Holidays|Secret|beach|family|secret plan/);
   });
 
   it('refuses writes to guests (401) and members (403)', async () => {
