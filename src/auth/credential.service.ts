@@ -1,4 +1,5 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { GUEST } from '../access/principal.js';
 import { AuditService } from '../audit/audit.service.js';
@@ -24,12 +25,13 @@ export function loginThrottled(retryAfterSeconds: number): VitrineError {
 
 /**
  * Checks a user name (or e-mail) and password. Throttled per account and per IP before any
- * work; every failure gives the same error and costs one argon2 computation (also for unknown
- * accounts), and is written to the audit log with the attempted name (never the password).
+ * work; every failure gives the same error and costs one argon2 verification (against a dummy
+ * hash for unknown accounts), and is written to the audit log with the attempted name (never the password).
  */
 @Injectable()
-export class CredentialService {
+export class CredentialService implements OnModuleInit {
   readonly throttle: LoginThrottle;
+  private dummy?: Promise<string>;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -37,6 +39,11 @@ export class CredentialService {
     @Inject(AUTH_SETTINGS) settings: AuthSettings,
   ) {
     this.throttle = new LoginThrottle(settings);
+  }
+
+  /** Computes the dummy hash at start-up, so that the first unknown-account login costs no more than later ones. */
+  async onModuleInit(): Promise<void> {
+    await this.dummyHash();
   }
 
   /** @throws VitrineError `auth.throttled` (429) or `auth.invalid_credentials` (401) */
@@ -50,7 +57,10 @@ export class CredentialService {
       [login],
     );
     const row = rows[0];
-    const passwordOk = await PasswordHasher.verify(row?.password_hash, password);
+    // Unknown accounts (and accounts without a password) verify against a dummy hash with the same
+    // parameters, so that both paths cost one argon2 verification.
+    const verified = await PasswordHasher.verify(row?.password_hash ?? (await this.dummyHash()), password);
+    const passwordOk = !!row?.password_hash && verified;
     if (row && passwordOk && row.status === 'active') {
       this.throttle.succeed(login);
       return toAuthUser(row);
@@ -63,6 +73,10 @@ export class CredentialService {
       await this.audit.record({ actor: GUEST, action: 'auth.login_throttled', ip, summary: { username, limits: limitReached } });
     }
     throw invalidCredentials();
+  }
+
+  private dummyHash(): Promise<string> {
+    return (this.dummy ??= PasswordHasher.hash(randomBytes(32).toString('base64url')));
   }
 }
 
