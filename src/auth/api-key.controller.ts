@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, Param, Post, Req } from '@nestjs/common';
 import type { Request } from 'express';
 import { z } from 'zod';
+import { AuditsItself } from '../audit/audit-writes.interceptor.js';
 import { CheckPolicies } from '../access/policies.decorator.js';
 import { parseId, parseInput } from '../common/validation.js';
 import { API_KEY_SCOPES, ApiKeyService, type ApiKeySummary } from './api-key.service.js';
@@ -17,6 +18,7 @@ const createBody = z.strictObject({
  * Personal API keys: `POST /api/v1/api-keys` (answers the secret once), `GET /api/v1/api-keys`
  * (own keys, no secrets), `DELETE /api/v1/api-keys/:id` (revoke; administrators may revoke any key).
  */
+@AuditsItself()
 @Controller('api/v1/api-keys')
 export class ApiKeyController {
   constructor(private readonly keys: ApiKeyService) {}

@@ -1,6 +1,7 @@
 import { Controller, Get, Post, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
+import { AuditsItself } from '../audit/audit-writes.interceptor.js';
 import { Public } from '../access/policies.decorator.js';
 import { HTTP_STATUS_BY_KIND, VitrineError } from '../common/errors.js';
 import { MAX_PASSWORD_LENGTH } from '../users/password.hasher.js';
@@ -20,6 +21,7 @@ const formBody = z.strictObject({
  * optional `returnTo`; `?next=` wins), and `POST /logout` (with `_csrf`). On success: 303 to the
  * same-site `next` path or `/`. On failure: the form again, with the status of the error.
  */
+@AuditsItself()
 @Controller()
 export class LoginController {
   constructor(

@@ -1,6 +1,7 @@
 import { Controller, Delete, Get, HttpCode, Post, Req } from '@nestjs/common';
 import type { Request } from 'express';
 import { z } from 'zod';
+import { AuditsItself } from '../audit/audit-writes.interceptor.js';
 import { Public } from '../access/policies.decorator.js';
 import { VitrineError } from '../common/errors.js';
 import { parseInput } from '../common/validation.js';
@@ -17,6 +18,7 @@ export const loginBody = z.strictObject({
  * The session API: `POST /api/v1/session` (log in), `DELETE /api/v1/session` (log out),
  * `GET /api/v1/me` (who am I). All public: they work for guests by design.
  */
+@AuditsItself()
 @Controller('api/v1')
 export class SessionController {
   constructor(private readonly sessions: SessionService) {}
