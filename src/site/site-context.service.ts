@@ -18,9 +18,12 @@ import { SitePaths } from './site-paths.js';
 import { SitePhotoRepository } from './site-photo.repository.js';
 import { ThemeService } from './theme.service.js';
 
-/** What the auth layer may add to a request: a CSRF token for forms. */
+/**
+ * What the auth layer adds to a request: the session's CSRF token for forms ('' without one).
+ * Pages never create a session just to show a token; the share form does not need one.
+ */
 export interface SiteRequest extends AccessRequest {
-  csrfToken?: () => string;
+  csrfToken?: (options?: { create?: boolean }) => string;
 }
 
 /** Everything one page render needs: who asks, what they see, the theme and the site view. */
