@@ -95,6 +95,44 @@ describe('hostile uploads through HTTP', () => {
   });
 });
 
+describe('client going away mid-upload', () => {
+  let t: MediaTestApp;
+  beforeAll(async () => {
+    t = await createMediaTestApp();
+  });
+  afterAll(() => t?.close());
+
+  it('leaves no temp file', async () => {
+    const album = await t.albums.create({ name: 'Abort' });
+    const server = t.app.getHttpServer() as import('node:http').Server;
+    if (!server.listening) await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    const port = (server.address() as import('node:net').AddressInfo).port;
+    const boundary = 'xyzBOUNDARY';
+    const head =
+      `--${boundary}\r\nContent-Disposition: form-data; name="albumIds"\r\n\r\n${album.id}\r\n` +
+      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.jpg"\r\nContent-Type: image/jpeg\r\n\r\n`;
+    const { request: rawRequest } = await import('node:http');
+    const req = rawRequest({
+      port,
+      host: '127.0.0.1',
+      method: 'POST',
+      path: '/api/v1/photos',
+      headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': '10000000', 'x-test-as': 'admin' },
+    });
+    req.on('error', () => undefined);
+    req.write(head);
+    req.write((await jpeg(9, 800, 600)).subarray(0, 20_000));
+    await new Promise((r) => setTimeout(r, 150));
+    expect(await filesUnder(join(t.config.dataDir, 'tmp'))).toHaveLength(1); // the spool is mid-way
+    req.destroy();
+    for (let i = 0; i < 50 && (await filesUnder(join(t.config.dataDir, 'tmp'))).length > 0; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(await filesUnder(join(t.config.dataDir, 'tmp'))).toEqual([]);
+    const rows: { n: number }[] = await t.db.dataSource.query(`SELECT count(*)::int AS n FROM photos`);
+    expect(rows[0]!.n).toBe(0);
+    await new Promise<void>((r) => server.close(() => r()));
+  });
+});
+
 describe('upload size cap', () => {
   let t: MediaTestApp;
   beforeAll(async () => {
