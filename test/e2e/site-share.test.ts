@@ -60,6 +60,17 @@ describe('share link landing /s/:token', () => {
     expect(page.text).not.toContain('Sunset'); // only what the link covers
   });
 
+  it('the share cookie opens the shared photo pages (through the auth layer\'s resolver), nothing else', async () => {
+    const open = await http().get(`/s/${f.share.openToken}`).expect(200);
+    const cookie = shareCookie(open)!;
+    await http().get(`/photos/${f.photos.secretPhoto}`).expect(404);
+    const photo = await http().get(`/photos/${f.photos.secretPhoto}?album=${f.albums.secret}`).set('Cookie', cookie).expect(200);
+    expect(photo.text).toContain('Secret photo');
+    expect(photo.text).not.toContain('openstreetmap'); // no GPS for share visitors
+    await http().get(`/albums/${f.albums.secret}-secret-album`).set('Cookie', cookie).expect(200);
+    await http().get(`/photos/${f.photos.privChildPhoto}`).set('Cookie', cookie).expect(404);
+  });
+
   it("one link's cookie does not unlock another link", async () => {
     const open = await http().get(`/s/${f.share.openToken}`).expect(200);
     expect(open.text).toContain('Secret photo');
