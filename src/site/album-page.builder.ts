@@ -41,7 +41,8 @@ export async function buildAlbumPage(ctx: SiteContext, q: AlbumPageQuery): Promi
     page: {
       context: 'album',
       site: ctx.site,
-      meta: { title: null, description: null, canonicalUrl: ctx.paths.absolute(urlFor(q.page)), image: null, noindex: false },
+      // Sorted variants of a page share the canonical URL of the default order.
+      meta: { title: null, description: null, canonicalUrl: ctx.paths.absolute(ctx.paths.album(album.id, album.slug, { page: q.page })), image: null, noindex: false },
       album: view,
     },
   };

@@ -39,7 +39,7 @@ export async function buildTagPage(ctx: SiteContext, q: { slug: string; page: nu
   return {
     context: 'tag',
     site: ctx.site,
-    meta: { title: null, description: null, canonicalUrl: ctx.paths.absolute(urlFor(q.page)), image: null, noindex: false },
+    meta: { title: null, description: null, canonicalUrl: ctx.paths.absolute(ctx.paths.tag(tag.slug, { page: q.page })), image: null, noindex: false },
     tag: {
       id: tag.id,
       name: tag.name,

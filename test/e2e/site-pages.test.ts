@@ -96,6 +96,7 @@ describe('site pages (anonymous visitors see public content only)', () => {
     expect(newest.text.indexOf('alt="Sale 100%_off"')).toBeGreaterThan(0);
     expect(newest.text.indexOf('alt="Sale 100%_off"')).toBeLessThan(newest.text.indexOf('alt="Bulk 64"'));
     expect(byTitle.text).toMatch(/<option value="title" selected>/);
+    expect(byTitle.text).toMatch(new RegExp(`<link rel="canonical" href="http://localhost:\\d+${url}">`));
     const evil = await get(`${url}?sort=${encodeURIComponent('p.id; DROP TABLE photos')}`).expect(200);
     expect(evil.text).toMatch(/<option value="manual" selected>/);
   });
