@@ -33,6 +33,8 @@ export class DbJobQueue implements JobQueue {
   private readonly inFlight = new Set<Promise<void>>();
   private timer: NodeJS.Timeout | undefined;
   private running = false;
+  private polling = false;
+  private repoll = false;
   private pollCount = 0;
   private readonly options: Required<DbJobQueueOptions>;
 
@@ -138,11 +140,19 @@ export class DbJobQueue implements JobQueue {
 
   private schedule(delay: number): void {
     if (!this.running) return;
+    if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => void this.poll(), delay);
     this.timer.unref?.();
   }
 
   private async poll(): Promise<void> {
+    // One poll at a time, so `concurrency` holds; a request for another poll meanwhile is kept.
+    if (this.polling) {
+      this.repoll = true;
+      return;
+    }
+    this.polling = true;
+    this.repoll = false;
     let claimedAny = false;
     try {
       if (++this.pollCount % 60 === 0) await this.repo().recoverStale(this.options.staleAfterMs);
@@ -158,8 +168,11 @@ export class DbJobQueue implements JobQueue {
       }
     } catch (error) {
       if (this.running) this.logger.warn({ err: error }, 'jobs: poll failed');
+    } finally {
+      this.polling = false;
     }
-    if (this.running && !claimedAny && this.inFlight.size === 0) this.schedule(this.options.pollIntervalMs);
+    if (this.repoll) this.schedule(0);
+    else if (this.running && !claimedAny && this.inFlight.size === 0) this.schedule(this.options.pollIntervalMs);
   }
 
   private repo(): JobRepository {
