@@ -53,6 +53,11 @@ export class PhotoEditService {
       if (!ability.can('update', subject('Photo', { id, addedBy: row.added_by }))) {
         throw Errors.forbidden('photo.update_forbidden', 'You are not allowed to edit this photo.');
       }
+      if (edit.privacyLevel !== undefined && edit.privacyLevel > principal.privacyLevel) {
+        throw Errors.invalid('photo.privacy_above_own', `You can set privacy levels up to your own (${principal.privacyLevel}).`, [
+          { path: 'privacyLevel', message: `at most ${principal.privacyLevel}` },
+        ]);
+      }
       await new PhotoQueryRepository(em).update(id, {
         title: clean(edit.title),
         description: clean(edit.description),
