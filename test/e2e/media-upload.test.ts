@@ -60,4 +60,24 @@ describe('POST /api/v1/photos', () => {
     expect(derivatives).toEqual(['medium.jpg', 'square.jpg', 'thumb.jpg']);
     expect((await t.jobs.list({ state: 'completed' })).length).toBeGreaterThanOrEqual(1);
   });
+
+  it('lets a contributor upload into a granted album (added_by is the contributor), not elsewhere', async () => {
+    const granted = await t.albums.create({ name: 'Granted' });
+    await t.db.dataSource.query(`INSERT INTO album_user_grants (album_id, user_id) VALUES ($1, $2)`, [granted.id, t.users.contributor]);
+    const ok = await request(t.app.getHttpServer())
+      .post('/api/v1/photos')
+      .set('X-Test-As', 'contributor')
+      .field('albumIds', String(granted.id))
+      .attach('file', await jpeg(31), 'mine.jpg');
+    expect(ok.status, JSON.stringify(ok.body)).toBe(201);
+    const rows: { added_by: number }[] = await t.db.dataSource.query(`SELECT added_by FROM photos WHERE id = $1`, [ok.body.photos[0].id]);
+    expect(rows[0]!.added_by).toBe(t.users.contributor);
+    const mixed = await request(t.app.getHttpServer())
+      .post('/api/v1/photos')
+      .set('X-Test-As', 'contributor')
+      .field('albumIds', `${granted.id},${albumId}`)
+      .attach('file', await jpeg(32), 'mixed.jpg');
+    expect(mixed.status).toBe(403);
+    expect(await filesUnder(join(t.config.dataDir, 'tmp'))).toEqual([]);
+  });
 });
