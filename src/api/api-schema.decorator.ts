@@ -1,4 +1,4 @@
-import { applyDecorators } from '@nestjs/common';
+import { applyDecorators, SetMetadata } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiQuery } from '@nestjs/swagger';
 import { z } from 'zod';
 
@@ -13,6 +13,9 @@ export interface ApiDoc {
   query?: z.ZodObject;
 }
 
+/** Route metadata: whether the handler parses a query string (ApiCacheInterceptor refuses one otherwise). */
+export const API_TAKES_QUERY = 'vitrine:api-takes-query';
+
 /** JSON Schema (OpenAPI 3.1 dialect) of a zod schema, as seen by a client sending input. */
 export function jsonSchemaOf(schema: z.ZodType): SchemaObject {
   const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
@@ -25,7 +28,7 @@ export function jsonSchemaOf(schema: z.ZodType): SchemaObject {
  * document cannot drift from the code: the body schema and one query parameter per field.
  */
 export function ApiDoc(doc: ApiDoc): MethodDecorator {
-  const decorators: MethodDecorator[] = [ApiOperation({ summary: doc.summary })];
+  const decorators: MethodDecorator[] = [ApiOperation({ summary: doc.summary }), SetMetadata(API_TAKES_QUERY, doc.query !== undefined)];
   if (doc.body) decorators.push(ApiBody({ schema: jsonSchemaOf(doc.body) as never }));
   if (doc.query) {
     for (const [name, field] of Object.entries(doc.query.shape)) {

@@ -71,6 +71,9 @@ describe('REST API: albums', () => {
     expect(long.body.errors[0].path).toBe('name');
     await http.get('/api/v1/albums?parentId=abc').expect(400);
     await http.get('/api/v1/albums?foo=1').expect(400);
+    const stray = await http.get('/api/v1/server?debug=1').expect(400); // routes without a query schema take no query
+    expect(stray.body.errors).toEqual([{ path: '(root)', message: 'unknown field(s): debug' }]);
+    await http.get('/api/v1/albums/1?expand=all').expect(400);
     await http.delete('/api/v1/albums/1?photos=all').set(admin).expect(400);
     await http.post('/api/v1/albums/1/photos').set(admin).send({ photoIds: ['1'] }).expect(400);
     const notFound = await http.get('/api/v1/albums/abc').expect(404);
