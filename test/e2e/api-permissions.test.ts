@@ -138,6 +138,8 @@ describe('REST API visibility: who sees which albums, photos, tags, counts and s
 
   it('shows the granted member only visible albums of a photo, never private names to others', async () => {
     const res = await get(`/api/v1/photos/${ids.p1}`, who.member).expect(200);
+    expect(res.body.originalUrl).toBe(`/media/photos/${ids.p1}/original`);
+    expect((await get(`/api/v1/photos/${ids.p1}`, who.guest).expect(200)).body.originalUrl).toBeNull();
     expect(res.body.albums.map((a: { name: string }) => a.name)).toEqual(['Holidays']);
     expect(JSON.stringify(res.body)).not.toMatch(/Secret|Attic/);
   });

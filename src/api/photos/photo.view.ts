@@ -27,7 +27,7 @@ export interface PhotoDetailView extends PhotoSummaryView {
   author: string | null;
   mimeType: string | null;
   fileSize: number | null;
-  /** Only for principals allowed to download (not for share links without download right). */
+  /** Only for principals allowed to download (users; share links with the download right), as AbilityFactory grants `download`. */
   originalUrl: string | null;
   camera: { make: string | null; model: string | null; lens: string | null };
   exposure: { iso: number | null; exposureTime: number | null; fNumber: number | null; focalLength: number | null };
@@ -60,13 +60,14 @@ export function photoSummaryView(row: PhotoRow, tags: Ref[], sizes: ImageSizeReg
 
 export function photoDetailView(row: PhotoRow, tags: Ref[], albums: Ref[], sizes: ImageSizeRegistry, principal: Principal): PhotoDetailView {
   const share = principal.kind === 'share';
+  const canDownload = principal.kind === 'user' || (principal.kind === 'share' && principal.allowDownload);
   return {
     ...photoSummaryView(row, tags, sizes),
     description: row.description,
     author: row.author,
     mimeType: row.mime_type,
     fileSize: row.file_size === null ? null : Number(row.file_size),
-    originalUrl: share && !principal.allowDownload ? null : `/media/photos/${row.id}/original`,
+    originalUrl: canDownload ? `/media/photos/${row.id}/original` : null,
     camera: { make: row.camera_make, model: row.camera_model, lens: row.lens },
     exposure: { iso: row.iso, exposureTime: row.exposure_time, fNumber: row.f_number, focalLength: row.focal_length },
     gps: share || row.latitude === null || row.longitude === null ? null : { latitude: row.latitude, longitude: row.longitude },
