@@ -2,6 +2,19 @@ import type { EntityManager } from 'typeorm';
 import { returnedRows } from '../database/sql-result.js';
 import { Album } from './album.entity.js';
 
+const selectLists = new WeakMap<object, string>();
+
+/** Every column of Album as `a.<column> AS "<property>"`, from the entity metadata (so it follows the entity). */
+function albumColumns(em: EntityManager): string {
+  const metadata = em.dataSource.getMetadata(Album);
+  let list = selectLists.get(metadata);
+  if (!list) {
+    list = metadata.columns.map((c) => `a."${c.databaseName}" AS "${c.propertyName}"`).join(', ');
+    selectLists.set(metadata, list);
+  }
+  return list;
+}
+
 /** Fields written when an album is created. */
 export interface NewAlbumRow {
   parentId: number | null;
@@ -59,14 +72,20 @@ export class AlbumRepository {
     return rows.map((r) => r.id);
   }
 
-  descendants(id: number): Promise<Album[]> {
-    return this.em
-      .createQueryBuilder(Album, 'a')
-      .innerJoin('album_closure', 'c', 'c.descendant_id = a.id')
-      .where('c.ancestor_id = :id AND c.depth > 0', { id })
-      .orderBy('c.depth', 'ASC')
-      .addOrderBy('a.position', 'ASC')
-      .getMany();
+  /**
+   * Every album below `id` (itself excluded): by depth, then position among siblings, then id.
+   * Raw SQL for speed on large subtrees (bench:tree): the ids come from the closure primary key and
+   * the rows by `albums_pkey` (a join made the planner hash a scan of every album), and rows are
+   * mapped straight onto Album instead of through TypeORM's entity hydration.
+   */
+  async descendants(id: number): Promise<Album[]> {
+    const rows: object[] = await this.em.query(
+      `SELECT ${albumColumns(this.em)} FROM albums a
+       WHERE a.id = ANY(ARRAY(SELECT descendant_id FROM album_closure WHERE ancestor_id = $1 AND descendant_id <> $1))
+       ORDER BY a.depth, a.position, a.id`,
+      [id],
+    );
+    return rows.map((row) => Object.assign(new Album(), row));
   }
 
   /** Ids of the album and all its ancestors. */

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Album } from '../../src/albums/album.entity.js';
 import { AlbumService } from '../../src/albums/album.service.js';
 import { VitrineError } from '../../src/common/errors.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
@@ -68,6 +69,28 @@ describe('album tree (integration)', () => {
     expect((await albums.ancestors(leaf.id)).map((a) => a.id)).toEqual(chain.slice(30, 59).map((a) => a.id));
     expect((await albums.get(chain[0]!.id))).toMatchObject({ totalPhotoCount: 0, descendantCount: 29 });
     expect((await albums.get(chain[30]!.id))).toMatchObject({ totalPhotoCount: 3, descendantCount: 29 });
+  });
+
+  it('descendants: whole entities as TypeORM loads them, shallowest first, then in sibling order', async () => {
+    const root = await albums.create({ name: 'Branches', description: 'root' });
+    const b = await albums.create({ name: 'B', parentId: root.id, status: 'private' });
+    const a = await albums.create({ name: 'A', parentId: root.id, position: 0, visible: false });
+    const b1 = await albums.create({ name: 'B1', parentId: b.id });
+    const a1 = await albums.create({ name: 'A1', parentId: a.id, description: 'deeper' });
+    const a11 = await albums.create({ name: 'A11', parentId: a1.id });
+    const photos = await insertPhotoRows(db.dataSource, 2);
+    await albums.linkPhotos(a11.id, photos);
+    await albums.setRepresentative(a.id, photos[0]!);
+    const found = await albums.descendants(root.id);
+    // Depth, then position among siblings; cousins at the same position by id (b1 was created before a1).
+    expect(found.map((x) => x.id)).toEqual([a.id, b.id, b1.id, a1.id, a11.id]);
+    for (const album of found) {
+      expect(album).toBeInstanceOf(Album);
+      expect(album).toStrictEqual(await db.dataSource.manager.findOneByOrFail(Album, { id: album.id }));
+    }
+    expect(found[0]).toMatchObject({ parentId: root.id, visible: false, representativePhotoId: photos[0], totalPhotoCount: 2, descendantCount: 2 });
+    expect(found[0]!.createdAt).toBeInstanceOf(Date);
+    expect(await albums.descendants(a11.id)).toEqual([]);
   });
 
   it('reorders siblings and refuses anything but a permutation', async () => {
