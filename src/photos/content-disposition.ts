@@ -16,7 +16,7 @@ export function attachmentDisposition(originalName: string, ext: string, fallbac
   const equivalent = current === wanted || (ext === 'jpg' && current === '.jpeg') || (ext === 'tif' && current === '.tiff');
   if (!name || name.startsWith('.')) name = fallbackStem + wanted;
   else if (!equivalent) name = `${name.slice(0, name.length - current.length) || fallbackStem}${wanted}`;
-  const ascii = name.normalize('NFKD').replace(/[^\x20-\x7e]/g, '_').replace(/["\\%]/g, '_');
+  const ascii = name.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').replace(/[^\x20-\x7e]/g, '_').replace(/["\\%]/g, '_');
   const encoded = encodeURIComponent(name).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encoded}`;
 }
