@@ -1,7 +1,9 @@
 /**
- * Test-only harness for the media e2e tests. `POST /api/v1/session` does not exist yet, so a tiny
+ * Test-only harness for the media e2e tests. Most tests act as a principal without logging in: a tiny
  * middleware installed BEFORE `app.init()` sets `req.principal` from the `X-Test-As` header
  * (`admin`, `contributor`, `member`; absent = guest). It is only ever mounted here, never in src/.
+ * It runs after the real auth chain, so a request without the header keeps its session principal
+ * (media-upload.test.ts also covers the real flow: `POST /api/v1/session` + CSRF token).
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -2,6 +2,7 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PasswordHasher } from '../../src/users/password.hasher.js';
 import { createMediaTestApp, jpeg, type MediaTestApp } from './media-harness.js';
 
 async function filesUnder(dir: string): Promise<string[]> {
@@ -79,5 +80,21 @@ describe('POST /api/v1/photos', () => {
       .attach('file', await jpeg(32), 'mixed.jpg');
     expect(mixed.status).toBe(403);
     expect(await filesUnder(join(t.config.dataDir, 'tmp'))).toEqual([]);
+  });
+
+  it('works with a real session: log in, upload with the CSRF token, download the original', async () => {
+    await t.db.dataSource.query(`UPDATE users SET password_hash = $1 WHERE id = $2`, [await PasswordHasher.hash('a long password'), t.users.admin]);
+    const agent = request.agent(t.app.getHttpServer());
+    const login = await agent.post('/api/v1/session').send({ username: 'root', password: 'a long password' });
+    expect(login.status, JSON.stringify(login.body)).toBeLessThan(300);
+    const res = await agent
+      .post('/api/v1/photos')
+      .set('X-CSRF-Token', login.body.csrfToken)
+      .field('albumIds', String(albumId))
+      .attach('file', await jpeg(41), 'session.jpg');
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    const original = await agent.get(res.body.photos[0].urls.original);
+    expect(original.status).toBe(200);
+    expect(original.headers['content-disposition']).toContain(`filename="session.jpg"`);
   });
 });
