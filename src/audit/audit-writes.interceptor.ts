@@ -40,7 +40,7 @@ export class AuditWritesInterceptor implements NestInterceptor {
     return next.handle().pipe(
       mergeMap((result) =>
         from(
-          this.record(req, context.switchToHttp().getResponse<Response>(), action).then(
+          this.record(req, context.switchToHttp().getResponse<Response>(), action, createdId(result)).then(
             () => result,
             (error) => {
               this.logger.error({ err: error, action }, 'could not write the audit entry');
@@ -52,7 +52,7 @@ export class AuditWritesInterceptor implements NestInterceptor {
     );
   }
 
-  private record(req: AccessRequest & Request, res: Response, action: string): Promise<void> {
+  private record(req: AccessRequest & Request, res: Response, action: string, created: number | null): Promise<void> {
     const params = req.params ?? {};
     const idKey = Object.keys(params).find((k) => k === 'id') ?? Object.keys(params).find((k) => /id$/i.test(k));
     const body = req.body && typeof req.body === 'object' && !Buffer.isBuffer(req.body) ? (req.body as Record<string, unknown>) : {};
@@ -60,11 +60,18 @@ export class AuditWritesInterceptor implements NestInterceptor {
       actor: req.principal ?? null,
       action,
       targetType: resourceName(action.split('.')[0]!),
-      targetId: idKey ? String(params[idKey]) : null,
+      targetId: idKey ? String(params[idKey]) : created,
       ip: req.ip ?? null,
       summary: { method: req.method, path: req.originalUrl.split('?')[0], status: res.statusCode, params, body },
     });
   }
+}
+
+/** The id of what a create returned (`{ id }` or `{ link: { id } }`), for the audit target. */
+function createdId(result: unknown): number | null {
+  const r = result as { id?: unknown; link?: { id?: unknown } } | null;
+  const id = r?.id ?? r?.link?.id;
+  return typeof id === 'number' ? id : null;
 }
 
 /** `ShareLinkController` → `share_link`. */

@@ -85,6 +85,7 @@ describe('share links end to end', () => {
     expect(audit.status).toBe(200);
     const actions = audit.body.items.map((e: { action: string; actor: { label: string }; target: { id: string | null } }) => `${e.action} ${e.actor.label}`);
     expect(actions).toContain('share_link.create boss');
+    expect(audit.body.items.find((e: { action: string }) => e.action === 'share_link.create').target).toEqual({ type: 'share_link', id: String(link.id) });
     expect(actions).toContain('share_link.revoke boss');
     expect(JSON.stringify(audit.body)).not.toContain('proofs 2026');
     expect([401, 403]).toContain((await request(server).get('/api/v1/audit').set('Cookie', cookie)).status);
