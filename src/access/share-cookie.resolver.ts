@@ -2,6 +2,7 @@ import { Injectable, type OnModuleInit } from '@nestjs/common';
 import type { Request } from 'express';
 import { DataSource } from 'typeorm';
 import { PrincipalResolverRegistry, type PrincipalResolver } from '../auth/principal.resolver.js';
+import { readCookie } from '../common/cookies.js';
 import { AppSecretService } from '../settings/app-secret.service.js';
 import type { Principal } from './principal.js';
 import { SHARE_COOKIE, verifyShareCookie } from './share-cookie.js';
@@ -28,24 +29,9 @@ export class ShareCookiePrincipalResolver implements PrincipalResolver, OnModule
   }
 
   async resolve(req: Request): Promise<Principal | null> {
-    const raw = readCookie(req.headers.cookie, SHARE_COOKIE);
+    const raw = readCookie(req, SHARE_COOKIE);
     if (!raw) return null;
     const linkId = verifyShareCookie(raw, await this.secrets.get());
     return linkId === null ? null : sharePrincipalFor(this.dataSource, linkId);
   }
-}
-
-function readCookie(header: string | undefined, name: string): string | undefined {
-  if (!header) return undefined;
-  for (const part of header.split(';')) {
-    const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === name) {
-      try {
-        return decodeURIComponent(part.slice(eq + 1).trim());
-      } catch {
-        return undefined;
-      }
-    }
-  }
-  return undefined;
 }

@@ -14,22 +14,7 @@ export async function sendPage(res: Response, theme: Theme, page: PageView, stat
   res.send(html);
 }
 
-/** A cookie of the request (without cookie-parser). */
-export function readCookie(req: Request, name: string): string | undefined {
-  const parsed = (req as Request & { cookies?: Record<string, unknown> }).cookies?.[name];
-  if (typeof parsed === 'string') return parsed;
-  for (const part of (req.headers.cookie ?? '').split(';')) {
-    const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === name) {
-      try {
-        return decodeURIComponent(part.slice(eq + 1).trim());
-      } catch {
-        return undefined;
-      }
-    }
-  }
-  return undefined;
-}
+export { readCookie } from '../common/cookies.js';
 
 /**
  * Whether a form POST comes from our own pages: `Sec-Fetch-Site` (when sent) must be
