@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ConfigError } from '../config/config.js';
+import { intInRange } from '../config/config.js';
 
 /**
  * Tunables of the auth layer. One mutable object per application (injected as
@@ -35,13 +36,7 @@ export const AUTH_SETTINGS = Symbol('AUTH_SETTINGS');
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
 
-const int = (min: number, max: number) =>
-  z
-    .string()
-    .trim()
-    .regex(/^\d+$/, 'must be a whole number')
-    .transform(Number)
-    .refine((n) => n >= min && n <= max, `must be between ${min} and ${max}`);
+const int = intInRange;
 
 const envSchema = z.object({
   SESSION_IDLE_MINUTES: int(1, 60 * 24 * 30).optional(),

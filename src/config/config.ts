@@ -41,7 +41,8 @@ export class ConfigError extends Error {
   }
 }
 
-const intInRange = (min: number, max: number) =>
+/** A whole-number environment variable within [min, max]. */
+export const intInRange = (min: number, max: number) =>
   z
     .string()
     .trim()
