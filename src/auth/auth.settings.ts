@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { ConfigError } from '../config/config.js';
-import { intInRange } from '../config/config.js';
+import { ConfigError, intInRange } from '../config/config.js';
 
 /**
  * Tunables of the auth layer. One mutable object per application (injected as
