@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ConfigError, intInRange } from '../config/config.js';
+import { intInRange, parseEnv } from '../config/config.js';
 
 /**
  * Tunables of the auth layer. One mutable object per application (injected as
@@ -50,16 +50,7 @@ const envSchema = z.object({
  * @throws ConfigError naming every invalid variable.
  */
 export function authSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): AuthSettings {
-  const present = Object.fromEntries(
-    Object.keys(envSchema.shape)
-      .map((key) => [key, env[key]])
-      .filter(([, value]) => value !== undefined && value !== ''),
-  );
-  const parsed = envSchema.safeParse(present);
-  if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((i) => `${String(i.path[0])}: ${i.message} (got "${present[String(i.path[0])]}")`));
-  }
-  const e = parsed.data;
+  const e = parseEnv(envSchema, env);
   return {
     cookieName: 'vitrine_sid',
     idleTtlMs: (e.SESSION_IDLE_MINUTES ?? 120) * MINUTE,

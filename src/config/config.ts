@@ -84,22 +84,30 @@ const envSchema = z.object({
 const SECRET_KEYS = new Set(['adminPassword']);
 
 /**
- * Reads the configuration from environment variables. Empty strings count as unset.
- * @throws ConfigError naming every invalid variable.
+ * Validates the variables a schema names (empty strings count as unset).
+ * @throws ConfigError naming every invalid variable and the value it had.
  */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): VitrineConfig {
+export function parseEnv<S extends z.ZodObject>(schema: S, env: NodeJS.ProcessEnv): z.infer<S> {
   const present = Object.fromEntries(
-    Object.keys(envSchema.shape)
+    Object.keys(schema.shape)
       .map((key) => [key, env[key]])
       .filter(([, value]) => value !== undefined && value !== ''),
   );
-  const parsed = envSchema.safeParse(present);
+  const parsed = schema.safeParse(present);
   if (!parsed.success) {
     throw new ConfigError(
       parsed.error.issues.map((issue) => `${String(issue.path[0])}: ${issue.message} (got "${present[String(issue.path[0])]}")`),
     );
   }
-  const e = parsed.data;
+  return parsed.data;
+}
+
+/**
+ * Reads the configuration from environment variables. Empty strings count as unset.
+ * @throws ConfigError naming every invalid variable.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): VitrineConfig {
+  const e = parseEnv(envSchema, env);
   const port = e.PORT ?? 8080;
   const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, '');
   return {
