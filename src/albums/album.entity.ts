@@ -81,3 +81,6 @@ export class AlbumPhoto {
   @CreateDateColumn({ type: 'timestamptz' })
   addedAt!: Date;
 }
+
+/** An album as a tree view shows it: everything but the description and the timestamps. */
+export type AlbumTreeNode = Omit<Album, 'description' | 'createdAt' | 'updatedAt'>;

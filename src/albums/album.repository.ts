@@ -1,34 +1,14 @@
 import type { EntityManager } from 'typeorm';
 import { returnedRows } from '../database/sql-result.js';
-import { Album } from './album.entity.js';
+import { Album, type AlbumTreeNode } from './album.entity.js';
 
-const selectLists = new WeakMap<object, string>();
-
-/** Every column of Album as `a.<column> AS "<property>"`, from the entity metadata (so it follows the entity). */
-function albumColumns(em: EntityManager): string {
-  const metadata = em.dataSource.getMetadata(Album);
-  let list = selectLists.get(metadata);
-  if (!list) {
-    // Timestamps travel as epoch milliseconds: parsing 2 000 ISO strings per subtree read costs
-    // more than the query itself (see bench:tree); toAlbum turns them back into Dates.
-    list = metadata.columns
-      .map((c) =>
-        c.type === 'timestamptz'
-          ? `(extract(epoch FROM a."${c.databaseName}") * 1000)::float8 AS "${c.propertyName}"`
-          : `a."${c.databaseName}" AS "${c.propertyName}"`,
-      )
-      .join(', ');
-    selectLists.set(metadata, list);
-  }
-  return list;
-}
-
-function toAlbum(row: Record<string, unknown>): Album {
-  const album = Object.assign(new Album(), row);
-  album.createdAt = new Date(row.createdAt as number);
-  album.updatedAt = new Date(row.updatedAt as number);
-  return album;
-}
+/**
+ * The columns a tree view needs, without the free text and timestamps: decoding those for every
+ * row of a 1 000-album subtree cost more than the query itself (see bench:tree).
+ */
+const TREE_NODE_COLUMNS = `a.id, a.parent_id AS "parentId", a.name, a.slug, a.position, a.status, a.visible, a.depth,
+  a.representative_photo_id AS "representativePhotoId", a.photo_count AS "photoCount", a.child_count AS "childCount",
+  a.descendant_count AS "descendantCount", a.total_photo_count AS "totalPhotoCount"`;
 
 /** Fields written when an album is created. */
 export interface NewAlbumRow {
@@ -90,17 +70,16 @@ export class AlbumRepository {
   /**
    * Every album below `id` (itself excluded): by depth, then position among siblings, then id.
    * Raw SQL for speed on large subtrees (bench:tree): the ids come from the closure primary key and
-   * the rows by `albums_pkey` (a join made the planner hash a scan of every album), and rows are
-   * mapped straight onto Album instead of through TypeORM's entity hydration.
+   * the rows by `albums_pkey` (a join made the planner hash a scan of every album), and rows come back
+   * as plain tree nodes instead of through TypeORM's entity hydration.
    */
-  async descendants(id: number): Promise<Album[]> {
-    const rows: Record<string, unknown>[] = await this.em.query(
-      `SELECT ${albumColumns(this.em)} FROM albums a
+  async descendants(id: number): Promise<AlbumTreeNode[]> {
+    return this.em.query(
+      `SELECT ${TREE_NODE_COLUMNS} FROM albums a
        WHERE a.id = ANY(ARRAY(SELECT descendant_id FROM album_closure WHERE ancestor_id = $1 AND descendant_id <> $1))
        ORDER BY a.depth, a.position, a.id`,
       [id],
     );
-    return rows.map(toAlbum);
   }
 
   /** Ids of the album and all its ancestors. */

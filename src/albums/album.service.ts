@@ -1,8 +1,11 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
+import { currentHookContext } from '../hooks/hook-context.js';
+import { albumRef } from '../hooks/hook-refs.js';
+import { HookRegistry } from '../hooks/hook.registry.js';
 import { DataSource, type EntityManager } from 'typeorm';
 import { Errors, VitrineError } from '../common/errors.js';
 import { isValidSlug, slugify } from '../common/slug.js';
-import type { Album, AlbumStatus } from './album.entity.js';
+import type { Album, AlbumStatus, AlbumTreeNode } from './album.entity.js';
 import { AlbumRepository } from './album.repository.js';
 import { bumpAccessEpoch } from '../access/access-epoch.js';
 
@@ -56,7 +59,10 @@ const MAX_DESCRIPTION = 20_000;
 export class AlbumService {
   private removalListener: PhotoRemovalListener | undefined;
 
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    @Optional() private readonly hooks: HookRegistry = new HookRegistry(),
+  ) {}
 
   /** Registers who is told about photo rows deleted with an album. */
   setPhotoRemovalListener(listener: PhotoRemovalListener): void {
@@ -85,14 +91,15 @@ export class AlbumService {
     return new AlbumRepository(this.dataSource.manager).ancestors(id);
   }
 
-  /** Every album below this one, shallowest first. */
-  async descendants(id: number): Promise<Album[]> {
+  /** Every album below this one, shallowest first, as tree nodes (no description or timestamps). */
+  async descendants(id: number): Promise<AlbumTreeNode[]> {
     await this.get(id);
     return new AlbumRepository(this.dataSource.manager).descendants(id);
   }
 
-  create(input: CreateAlbumInput, em?: EntityManager): Promise<Album> {
-    return this.tx(async (repo, manager) => {
+  /** Hooks: `album.created` after the commit (only when this call owns the transaction, i.e. no `em`). */
+  async create(input: CreateAlbumInput, em?: EntityManager): Promise<Album> {
+    const album = await this.tx(async (repo, manager) => {
       const name = cleanName(input.name);
       const description = cleanDescription(input.description);
       const parentId = input.parentId ?? null;
@@ -116,12 +123,18 @@ export class AlbumService {
       await bumpAccessEpoch(manager);
       return (await repo.findById(id))!;
     }, em);
+    // hook: album.created
+    if (!em) await this.hooks.doAction('album.created', albumRef(album), currentHookContext());
+    return album;
   }
 
-  update(id: number, input: UpdateAlbumInput, em?: EntityManager): Promise<Album> {
-    return this.tx(async (repo, manager) => {
+  /** Hooks: `album.updated` with the changed fields, after the commit (no `em`). */
+  async update(id: number, input: UpdateAlbumInput, em?: EntityManager): Promise<Album> {
+    let before: Album | undefined;
+    const after = await this.tx(async (repo, manager) => {
       const album = await repo.findByIdForUpdate(id);
       if (!album) throw Errors.notFound('album', id);
+      before = { ...album };
       const fields: UpdateAlbumInput = {};
       if (input.name !== undefined) fields.name = cleanName(input.name);
       if (input.description !== undefined) fields.description = cleanDescription(input.description);
@@ -139,6 +152,10 @@ export class AlbumService {
       if (fields.status !== undefined || fields.visible !== undefined) await bumpAccessEpoch(manager);
       return (await repo.findById(id))!;
     }, em);
+    const changes = changeSet(before!, after, ['name', 'description', 'slug', 'status', 'visible']);
+    // hook: album.updated
+    if (!em && Object.keys(changes).length > 0) await this.hooks.doAction('album.updated', albumRef(after), changes, currentHookContext());
+    return after;
   }
 
   rename(id: number, name: string): Promise<Album> {
@@ -153,8 +170,10 @@ export class AlbumService {
    * Moves an album (with its subtree) under `newParentId`, or to the top level with null.
    * Refuses to move an album into itself or one of its descendants.
    */
-  move(id: number, newParentId: number | null, position?: number, em?: EntityManager): Promise<Album> {
-    return this.tx(async (repo, manager) => {
+  /** Hooks: `album.moved` after the commit when the parent changed (no `em`). */
+  async move(id: number, newParentId: number | null, position?: number, em?: EntityManager): Promise<Album> {
+    let fromParentId: number | null = null;
+    const moved = await this.tx(async (repo, manager) => {
       const album = await repo.findByIdForUpdate(id);
       if (!album) throw Errors.notFound('album', id);
       let newDepth = 0;
@@ -173,6 +192,7 @@ export class AlbumService {
         newDepth = parent.depth + 1;
       }
       const oldParentId = album.parentId;
+      fromParentId = oldParentId;
       if (oldParentId === newParentId) {
         if (position !== undefined) await this.placeAmongSiblings(repo, album, position);
         return (await repo.findById(id))!;
@@ -192,6 +212,11 @@ export class AlbumService {
       await bumpAccessEpoch(manager);
       return (await repo.findById(id))!;
     }, em);
+    // hook: album.moved
+    if (!em && fromParentId !== moved.parentId) {
+      await this.hooks.doAction('album.moved', albumRef(moved), { fromParentId, toParentId: moved.parentId }, currentHookContext());
+    }
+    return moved;
   }
 
   /** Sets the order of the children of `parentId`; `orderedIds` must list exactly those children. */
@@ -265,10 +290,13 @@ export class AlbumService {
    * Deletes the album and every album below it. Photos linked only inside the subtree are
    * deleted (`delete`) or left without album (`keep`); photos also linked elsewhere stay.
    */
-  delete(id: number, orphans: OrphanPolicy, em?: EntityManager): Promise<DeleteAlbumResult> {
-    return this.tx(async (repo, manager) => {
+  /** Hooks: `album.deleted` with a snapshot and the removed ids, after the commit (no `em`). */
+  async delete(id: number, orphans: OrphanPolicy, em?: EntityManager): Promise<DeleteAlbumResult> {
+    let snapshot: Album | undefined;
+    const result = await this.tx(async (repo, manager) => {
       const album = await repo.findByIdForUpdate(id);
       if (!album) throw Errors.notFound('album', id);
+      snapshot = { ...album };
       const subtree = await repo.subtreeIds(id);
       const onlyHere = await repo.photosOnlyIn(subtree);
       const ancestors = album.parentId === null ? [] : await repo.selfAndAncestorIds(album.parentId);
@@ -285,6 +313,11 @@ export class AlbumService {
       await bumpAccessEpoch(manager);
       return { deletedAlbumIds: subtree, deletedPhotoIds, orphanedPhotoIds: orphans === 'keep' ? onlyHere : [] };
     }, em);
+    // hook: album.deleted
+    if (!em) {
+      await this.hooks.doAction('album.deleted', albumRef(snapshot!), { albumIds: result.deletedAlbumIds, photoIds: result.deletedPhotoIds }, currentHookContext());
+    }
+    return result;
   }
 
   /** Recomputes every cached count (repair; `vitrine doctor`). */
@@ -341,4 +374,11 @@ function cleanDescription(raw: string | null | undefined): string | null {
 function clampPosition(position: number | undefined, siblings: number): number {
   if (position === undefined || !Number.isFinite(position)) return siblings;
   return Math.max(0, Math.min(Math.trunc(position), siblings));
+}
+
+/** The fields that differ between two versions of a row, as a hook `ChangeSet`. */
+function changeSet<T extends object>(before: T, after: T, keys: readonly (keyof T & string)[]): Record<string, { before: unknown; after: unknown }> {
+  const out: Record<string, { before: unknown; after: unknown }> = {};
+  for (const key of keys) if (before[key] !== after[key]) out[key] = { before: before[key], after: after[key] };
+  return out;
 }

@@ -1,5 +1,6 @@
 import { VitrineError } from '../common/errors.js';
 import { ConfigError } from '../config/config.js';
+import { PluginLifecycleError, PluginLoadError } from '../plugins/plugin.errors.js';
 
 /**
  * Prints a start-up or CLI failure as one clear line (several for configuration errors).
@@ -9,7 +10,7 @@ export function reportFatal(error: unknown): void {
   const verbose = process.env.LOG_LEVEL === 'debug' || process.env.LOG_LEVEL === 'trace';
   if (error instanceof ConfigError) {
     process.stderr.write(`vitrine: ${error.message}\n`);
-  } else if (error instanceof VitrineError) {
+  } else if (error instanceof VitrineError || error instanceof PluginLoadError || error instanceof PluginLifecycleError) {
     process.stderr.write(`vitrine: ${error.message}\n`);
   } else {
     const message = error instanceof Error ? error.message : String(error);

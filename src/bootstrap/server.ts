@@ -12,7 +12,14 @@ import { createLogger, NestPinoLogger } from '../common/logger.js';
 import type { VitrineConfig } from '../config/config.js';
 import { databaseTargetFor, openDatabase } from '../database/data-source.js';
 import { Migrator } from '../database/migrator.js';
+import { PluginHost } from '../plugin-host/plugin-host.js';
+import { installWsPhp } from '../piwigo-api/ws-php.install.js';
+import { actorOf } from '../plugin-host/plugin-actor.js';
+import { runWithHookContext } from '../hooks/hook-context.js';
+import { GUEST } from '../access/principal.js';
+import type { AccessRequest } from '../access/policies.guard.js';
 import { hardenSharp } from '../media/sharp.hardening.js';
+import { SitePageCache } from '../site/site-page.cache.js';
 import { FirstRunService, type FirstRunResult } from '../setup/first-run.service.js';
 import { assertDataDirWritable, assertPortFree, createDataDir } from './preflight.js';
 
@@ -23,15 +30,26 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+export interface CreateAppOptions {
+  /**
+   * Serve stored anonymous pages before logging, sessions and routing (`SitePageCache.fastPath`).
+   * On in the real server; off by default because test harnesses inject principals with headers
+   * the fast path does not know about.
+   */
+  pageCacheFastPath?: boolean;
+}
+
 /** Builds the Nest application on an open DataSource (also used by e2e tests). */
-export async function createApp(config: VitrineConfig, dataSource: DataSource, logger: Logger): Promise<NestExpressApplication> {
+export async function createApp(config: VitrineConfig, dataSource: DataSource, logger: Logger, options: CreateAppOptions = {}): Promise<NestExpressApplication> {
   hardenSharp(); // block SVG/PDF/… loaders process-wide before any upload is decoded (idempotent)
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot({ config, dataSource, logger }), {
+  const plugins = await PluginHost.start({ config, dataSource, logger });
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot({ config, dataSource, logger, plugins }), {
     logger: new NestPinoLogger(logger),
     bodyParser: true,
   });
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
+  if (options.pageCacheFastPath) app.use(app.get(SitePageCache).fastPath()); // stored anonymous pages skip logging, sessions and routing
   app.use(
     pinoHttp<import('node:http').IncomingMessage, import('node:http').ServerResponse, never>({
       logger,
@@ -40,7 +58,12 @@ export async function createApp(config: VitrineConfig, dataSource: DataSource, l
       redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'], censor: '[redacted]' },
     }),
   );
+  // Hooks fired anywhere below a request get its actor (read lazily: auth resolves it later).
+  app.use((req: AccessRequest, _res: unknown, next: () => void) =>
+    runWithHookContext(() => ({ actor: actorOf(req.principal ?? GUEST, req.path === '/ws.php' ? 'ws' : 'session'), requestId: String((req as { id?: unknown }).id ?? '') }), next),
+  );
   installAuthMiddleware(app);
+  installWsPhp(app); // ALL /ws.php (Piwigo's web API), before the body parser and every Nest route
   setupOpenApi(app); // /api/docs (Swagger UI from swagger-ui-dist, no CDN) and /api/docs/openapi.json
   return app;
 }
@@ -61,7 +84,7 @@ export async function startServer(config: VitrineConfig): Promise<RunningServer>
   try {
     const applied = await new Migrator(dataSource).up();
     if (applied.length) logger.info({ migrations: applied }, 'database migrated');
-    app = await createApp(config, dataSource, logger);
+    app = await createApp(config, dataSource, logger, { pageCacheFastPath: true });
     const firstRun = await app.get(FirstRunService).ensureWebmaster(config.adminUser, config.adminPassword);
     await app.listen(config.port, config.host);
     const server = app.getHttpServer() as Server;

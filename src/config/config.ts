@@ -31,6 +31,10 @@ export interface VitrineConfig {
   maxUploadBytes: number;
   /** Largest accepted image in pixels (`MAX_IMAGE_PIXELS`, default 100 MP). */
   maxImagePixels: number;
+  /** Extra folders holding plugin folders, searched after the bundled `plugins/` (`PLUGINS_DIR`, `:`-separated). */
+  pluginDirs: string[];
+  /** Plugins enabled at start-up, installed on their first start (`PLUGINS_ENABLE`, comma-separated). */
+  pluginsEnable: string[];
 }
 
 /** Thrown when the environment holds invalid values; the message names every bad variable. */
@@ -78,6 +82,12 @@ const envSchema = z.object({
   ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
   MAX_UPLOAD_BYTES: intInRange(1024, 50 * 1024 ** 3).optional(),
   MAX_IMAGE_PIXELS: intInRange(1, 1_000_000_000).optional(),
+  PLUGINS_DIR: z.string().trim().min(1).optional(),
+  PLUGINS_ENABLE: z
+    .string()
+    .trim()
+    .regex(/^[a-z][a-z0-9-]*(\s*,\s*[a-z][a-z0-9-]*)*$/, 'must be plugin names separated by commas, e.g. exif-details,map')
+    .optional(),
 });
 
 /** Variables that hold secrets: masked by {@link describeConfig}. */
@@ -123,6 +133,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     adminPassword: e.ADMIN_PASSWORD,
     maxUploadBytes: e.MAX_UPLOAD_BYTES ?? 200 * 1024 * 1024,
     maxImagePixels: e.MAX_IMAGE_PIXELS ?? 100_000_000,
+    pluginDirs: (e.PLUGINS_DIR ?? '').split(':').filter(Boolean).map((dir) => resolve(cwd, dir)),
+    pluginsEnable: (e.PLUGINS_ENABLE ?? '').split(',').map((n) => n.trim()).filter(Boolean),
   };
 }
 

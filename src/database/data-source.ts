@@ -7,6 +7,7 @@ import { CORE_MIGRATIONS } from '../../migrations/index.js';
 import { VitrineError } from '../common/errors.js';
 import { maskDatabaseUrl } from '../config/config.js';
 import { DataDirLock } from './data-dir-lock.js';
+import { ensurePgliteCluster, PGLITE_SETTINGS } from './pglite-cluster.js';
 import { CORE_ENTITIES } from './entities.js';
 import { pgliteDriver } from './pglite-pool.js';
 import { SnakeNamingStrategy } from './snake-naming.strategy.js';
@@ -67,7 +68,8 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<DataSo
     mkdirSync(target.dataDir, { recursive: true });
     lock = DataDirLock.acquire(target.dataDir);
     try {
-      db = await PGlite.create({ dataDir: target.dataDir });
+      await ensurePgliteCluster(target.dataDir);
+      db = await PGlite.create({ dataDir: target.dataDir, postgresqlconf: PGLITE_SETTINGS });
     } catch (error) {
       lock.release();
       throw new VitrineError(
@@ -108,4 +110,9 @@ function describeConnectError(error: unknown, url: string): VitrineError {
   };
   const reason = (e.code && reasons[e.code]) ?? (e.message?.includes('timeout') ? 'the connection timed out' : e.message);
   return new VitrineError('unavailable', 'database.unreachable', `Cannot connect to the database at ${where}: ${reason}. Check DATABASE_URL.`);
+}
+
+/** Whether the DataSource runs on embedded PGlite (one process owns the database). */
+export function isEmbeddedDatabase(dataSource: DataSource): boolean {
+  return Boolean((dataSource.options as { driver?: unknown }).driver);
 }

@@ -103,7 +103,8 @@ describe('starting and stopping the server', () => {
   });
 
   it('leaves no stray files in the data directory root', () => {
+    // The database (PGlite only) and the resumable-upload store; no lock, pid or temp files.
     const entries = readdirSync(join(dir, 'site')).sort();
-    expect(entries).toEqual(pgUrl ? [] : ['db']);
+    expect(entries).toEqual(pgUrl ? ['uploads'] : ['db', 'uploads']);
   });
 });

@@ -1,0 +1,51 @@
+import type { DataSource } from 'typeorm';
+
+/**
+ * Reads a value with "read-after-arrival" semantics while sharing queries under load: a caller
+ * gets the result of a read that STARTED after it called. Callers arriving while a read is in
+ * flight share the next read, which starts when that one ends. So every request sees every change
+ * committed before it arrived, and N concurrent requests cost about one query, not N.
+ */
+export class FreshReader<T> {
+  private inFlight: Promise<T> | undefined;
+  private queued: Promise<T> | undefined;
+
+  constructor(private readonly fetch: () => Promise<T>) {}
+
+  read(): Promise<T> {
+    if (!this.inFlight) return this.launch();
+    this.queued ??= this.inFlight.then(
+      () => this.startQueued(),
+      () => this.startQueued(),
+    );
+    return this.queued;
+  }
+
+  private startQueued(): Promise<T> {
+    this.queued = undefined;
+    return this.launch();
+  }
+
+  private launch(): Promise<T> {
+    const run = this.fetch().finally(() => {
+      if (this.inFlight === run) this.inFlight = undefined;
+    });
+    this.inFlight = run;
+    return run;
+  }
+}
+
+/**
+ * The **data version**: access epoch (bumped in the transaction of every permission change) +
+ * the `ws_content_version` sequence (advanced by triggers on photos, album_photos, albums, tags,
+ * photo_tags). Answer caches (ws.php, site pages) key on it, so a change is seen by the next
+ * request. Concurrent callers share reads (see {@link FreshReader}).
+ */
+export function dataVersionReader(dataSource: DataSource): FreshReader<string> {
+  return new FreshReader(async () => {
+    const [row] = (await dataSource.query(
+      `SELECT (SELECT epoch FROM access_epoch) AS access, (SELECT last_value FROM ws_content_version) AS content`,
+    )) as { access: string | number; content: string | number }[];
+    return `${row?.access ?? 0}:${row?.content ?? 0}`;
+  });
+}
