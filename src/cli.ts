@@ -1,7 +1,11 @@
 import 'reflect-metadata';
 import { Command } from 'commander';
 import { reportFatal } from './bootstrap/fatal.js';
+import { registerImportCommand } from './cli/import.command.js';
+import { registerMaintenanceCommands } from './cli/maintenance.commands.js';
 import { registerMigrateCommands } from './cli/migrate.commands.js';
+import { registerPluginCommands } from './cli/plugin.commands.js';
+import { registerThemeCommands } from './cli/theme.commands.js';
 import { registerUserCommands } from './cli/user.commands.js';
 import { describeConfig, loadConfig } from './config/config.js';
 
@@ -10,6 +14,10 @@ const program = new Command('vitrine').description('Vitrine gallery administrati
 
 registerMigrateCommands(program);
 registerUserCommands(program);
+registerImportCommand(program);
+registerMaintenanceCommands(program);
+registerThemeCommands(program);
+registerPluginCommands(program);
 
 program
   .command('config')

@@ -36,7 +36,7 @@ export class DbJobQueue implements JobQueue {
   private polling = false;
   private repoll = false;
   private pollCount = 0;
-  private readonly options: Required<DbJobQueueOptions>;
+  private options: Required<DbJobQueueOptions>;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -69,6 +69,27 @@ export class DbJobQueue implements JobQueue {
 
   retry(id: number): Promise<boolean> {
     return new JobRepository(this.dataSource.manager).retry(id);
+  }
+
+  /** Re-queues every failed job (optionally of one name) with a fresh budget; returns their ids. */
+  retryFailed(name?: string): Promise<number[]> {
+    return this.repo().retryFailed(name ?? null);
+  }
+
+  /** Changes how many jobs this process runs at once (e.g. the import command uses both cores). */
+  setConcurrency(concurrency: number): void {
+    this.options = { ...this.options, concurrency: Math.max(1, Math.floor(concurrency)) };
+    this.schedule(0);
+  }
+
+  /** Jobs not finished yet: due now (`queued`, run_after passed), `waiting` (a retry later), `active`. */
+  countOpen(name?: string): Promise<{ due: number; waiting: number; active: number }> {
+    return this.repo().countOpen(name ?? null);
+  }
+
+  /** Jobs this process is running right now. */
+  get inFlightCount(): number {
+    return this.inFlight.size;
   }
 
   /** Re-queues jobs left `active` by a dead worker, then polls until {@link stop}. */

@@ -107,6 +107,30 @@ export class JobRepository {
     return rows.length === 1;
   }
 
+  /** Re-queues every failed job (of one name, or all) that has no open singleton sibling; returns their ids. */
+  async retryFailed(name: string | null): Promise<number[]> {
+    const rows = returnedRows<{ id: number }>(await this.em.query(
+      `UPDATE jobs SET state = 'queued', attempts = 0, run_after = now(), updated_at = now()
+       WHERE state = 'failed' AND ($1::text IS NULL OR name = $1)
+         AND (singleton_key IS NULL OR NOT EXISTS (
+           SELECT 1 FROM jobs o WHERE o.name = jobs.name AND o.singleton_key = jobs.singleton_key AND o.state IN ('queued', 'active')))
+       RETURNING id`,
+      [name],
+    ));
+    return rows.map((r) => r.id);
+  }
+
+  async countOpen(name: string | null): Promise<{ due: number; waiting: number; active: number }> {
+    const rows: { due: number; waiting: number; active: number }[] = await this.em.query(
+      `SELECT count(*) FILTER (WHERE state = 'queued' AND run_after <= now())::int AS due,
+              count(*) FILTER (WHERE state = 'queued' AND run_after > now())::int AS waiting,
+              count(*) FILTER (WHERE state = 'active')::int AS active
+       FROM jobs WHERE state IN ('queued', 'active') AND ($1::text IS NULL OR name = $1)`,
+      [name],
+    );
+    return rows[0] ?? { due: 0, waiting: 0, active: 0 };
+  }
+
   async list(state: JobState | undefined, name: string | undefined, limit: number): Promise<JobRecord[]> {
     const rows: JobRow[] = await this.em.query(
       `SELECT id, name, payload, state, attempts, max_attempts, run_after, singleton_key, last_error, created_at, completed_at

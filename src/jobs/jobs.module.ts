@@ -2,13 +2,11 @@ import { Global, Inject, Module, type OnApplicationBootstrap, type OnModuleDestr
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { LOGGER } from '../common/logger.js';
+import { DatabaseMaintenanceService } from '../database/database-maintenance.service.js';
+import { isEmbeddedDatabase } from '../database/data-source.js';
 import { DbJobQueue } from './db-job.queue.js';
 import { JOB_QUEUE } from './job-queue.js';
 
-/** Whether the DataSource runs on embedded PGlite (one process owns the database). */
-export function isEmbeddedDatabase(dataSource: DataSource): boolean {
-  return Boolean((dataSource.options as { driver?: unknown }).driver);
-}
 
 /**
  * The job queue ({@link JOB_QUEUE}, backed by {@link DbJobQueue}) and its worker, which starts
@@ -25,6 +23,7 @@ export function isEmbeddedDatabase(dataSource: DataSource): boolean {
         new DbJobQueue(dataSource, logger, { recoverAllAtStart: isEmbeddedDatabase(dataSource) }),
     },
     { provide: JOB_QUEUE, useExisting: DbJobQueue },
+    DatabaseMaintenanceService,
   ],
   exports: [DbJobQueue, JOB_QUEUE],
 })

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { PROCESS_TAG } from './process-tag.js';
 import { mkdir, rename, stat, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import sharp, { type Sharp } from 'sharp';
@@ -65,18 +66,59 @@ export async function generateDerivatives(
   options: DerivativeOptions,
 ): Promise<DerivativeSet> {
   await assertImage(originalPath);
-  const input = openOriginal(originalPath, options).rotate();
-  const meta = await sharp(originalPath, { limitInputPixels: options.maxImagePixels }).metadata();
-  const source = { width: meta.autoOrient?.width ?? meta.width, height: meta.autoOrient?.height ?? meta.height };
+  const mid = await decodeIntermediate(originalPath, sizes, options);
+  return writeFromIntermediate(mid, sizes, target, options);
+}
+
+/** The one decode of an original, as a raw sRGB buffer every size in `sizes` can be made from. */
+export interface DecodedIntermediate {
+  /** Source dimensions after EXIF orientation. */
+  source: Dimensions;
+  data: Buffer;
+  info: { width: number; height: number; channels: 1 | 2 | 3 | 4 };
+  /** Whether the buffer is large enough for the blur placeholder too. */
+  placeholder: boolean;
+}
+
+/**
+ * Step one of {@link generateDerivatives}: decodes the original once (first frame, auto-oriented,
+ * sRGB, shrink-on-load) into the smallest raw buffer every size can come from. With `failOn:
+ * 'error'` every compressed byte of the frame is decoded, so the upload probe uses this as its
+ * verifying decode and hands the buffer to ingest (no second decode for the eager sizes).
+ * Does not check the magic bytes: callers have (the probe) or use {@link generateDerivatives}.
+ */
+export async function decodeIntermediate(
+  originalPath: string,
+  sizes: ReadonlyArray<Pick<ImageSize, 'width' | 'height' | 'crop'>>,
+  options: Pick<DerivativeOptions, 'maxImagePixels' | 'placeholder'> & { timeoutSeconds?: number; source?: Dimensions },
+): Promise<DecodedIntermediate> {
+  let source = options.source;
+  if (!source) {
+    const meta = await sharp(originalPath, { limitInputPixels: options.maxImagePixels }).metadata();
+    source = { width: meta.autoOrient?.width ?? meta.width, height: meta.autoOrient?.height ?? meta.height };
+  }
   const wantsPlaceholder = options.placeholder ?? true;
   const boxes: Array<Pick<ImageSize, 'width' | 'height' | 'crop'>> = [...sizes];
   if (wantsPlaceholder) boxes.push({ width: PLACEHOLDER_WIDTH, height: PLACEHOLDER_WIDTH * 4, crop: false });
   const mid = intermediateDimensions(source, boxes);
-  const { data, info } = await input
+  let pipeline = openOriginal(originalPath, options).rotate();
+  if (options.timeoutSeconds) pipeline = pipeline.timeout({ seconds: options.timeoutSeconds });
+  const { data, info } = await pipeline
     .resize(mid.width, mid.height, { fit: 'fill' })
     .toColourspace('srgb')
     .raw()
     .toBuffer({ resolveWithObject: true });
+  return { source, data, info: { width: info.width, height: info.height, channels: info.channels }, placeholder: wantsPlaceholder };
+}
+
+/** Step two of {@link generateDerivatives}: resizes and encodes each size and format from the buffer. */
+export async function writeFromIntermediate(
+  mid: DecodedIntermediate,
+  sizes: ReadonlyArray<ImageSize>,
+  target: DerivativeTarget,
+  options: DerivativeOptions,
+): Promise<DerivativeSet> {
+  const { source, data, info } = mid;
   const fromRaw = () => sharp(data, { raw: { width: info.width, height: info.height, channels: info.channels } });
   const formats = options.formats ?? ['jpeg'];
   const jobs: Array<Promise<WrittenDerivative>> = [];
@@ -86,6 +128,7 @@ export async function generateDerivatives(
       jobs.push(writeDerivative(shape(fromRaw(), size, dims), size, format, dims, target(size, format), options));
     }
   }
+  const wantsPlaceholder = mid.placeholder && (options.placeholder ?? true);
   const [derivatives, placeholder] = await Promise.all([
     settleAll(jobs),
     wantsPlaceholder ? blurPlaceholder(fromRaw(), source) : Promise.resolve(undefined),
@@ -160,7 +203,7 @@ async function writeDerivative(
 /** Writes through `write(tempPath)` then renames onto `path`; the temp file never survives a failure. */
 export async function writeAtomically(path: string, write: (tempPath: string) => Promise<unknown>): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
-  const temp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
+  const temp = `${path}.${PROCESS_TAG}.${randomBytes(6).toString('hex')}.tmp`;
   try {
     await write(temp);
     await rename(temp, path);

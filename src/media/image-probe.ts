@@ -4,6 +4,8 @@ import { FileByteReader, type ByteRange } from './byte-reader.js';
 import { walkGif, walkIsoBmff, walkJpeg, walkTiff, walkWebp } from './container.walkers.js';
 import { IMAGE_FORMATS, SNIFF_BYTES, sniffFileType, type ImageFormat } from './file-type.sniffer.js';
 import { FILE_MARKUP, STRUCTURE_MARKUP, findMarkup, scanRanges } from './markup.scanner.js';
+import { decodeIntermediate, type DecodedIntermediate } from './derivative.generator.js';
+import type { ImageSize } from './image-size.registry.js';
 import { MediaErrors } from './media.errors.js';
 import { DEFAULT_PNG_SCAN_LIMITS, scanPngChunks, type PngScanLimits } from './png-chunk.scanner.js';
 
@@ -18,6 +20,12 @@ export interface ProbeLimits {
   /** Seconds the verifying decode may take (default 60). */
   decodeTimeoutSeconds?: number;
   png?: Partial<PngScanLimits>;
+  /**
+   * Eager derivative sizes: the verifying decode then decodes to the intermediate these sizes are
+   * made from (instead of a throwaway thumbnail) and returns it as `ProbedImage.intermediate`, so
+   * ingest writes them without decoding the original a second time.
+   */
+  decodeFor?: ReadonlyArray<Pick<ImageSize, 'width' | 'height' | 'crop'>>;
 }
 
 export const DEFAULT_MAX_FRAMES = 1000;
@@ -41,6 +49,8 @@ export interface ProbedImage {
   hasAlpha: boolean;
   /** File size in bytes. */
   size: number;
+  /** The verifying decode as a raw intermediate, when `decodeFor` was given. */
+  intermediate?: DecodedIntermediate;
 }
 
 /**
@@ -73,19 +83,22 @@ export async function probeImage(path: string, limits: ProbeLimits): Promise<Pro
   const size = reader.size;
   const meta = await readHeader(path, format);
   const pages = checkDimensions(meta, limits);
-  await verifyDecode(path, limits);
+  const width = meta.autoOrient?.width ?? meta.width;
+  const height = meta.autoOrient?.height ?? meta.height;
+  const intermediate = await verifyDecode(path, limits, { width, height });
   const orientation = meta.orientation && meta.orientation >= 1 && meta.orientation <= 8 ? meta.orientation : 1;
   const { mime, ext } = IMAGE_FORMATS[format];
   return {
     format,
     mime,
     ext,
-    width: meta.autoOrient?.width ?? meta.width,
-    height: meta.autoOrient?.height ?? meta.height,
+    width,
+    height,
     orientation,
     pages,
     hasAlpha: meta.hasAlpha,
     size,
+    ...(intermediate ? { intermediate } : {}),
   };
 }
 
@@ -153,14 +166,18 @@ const VERIFY_BOX = 64;
  * memory flat: JPEG and WebP shrink on load but still entropy-decode the whole stream, other
  * formats decode line by line, so truncation and corrupt data fail here.
  */
-async function verifyDecode(path: string, limits: ProbeLimits): Promise<void> {
+async function verifyDecode(path: string, limits: ProbeLimits, source: { width: number; height: number }): Promise<DecodedIntermediate | undefined> {
   const seconds = limits.decodeTimeoutSeconds ?? 60;
   try {
+    if (limits.decodeFor?.length) {
+      return await decodeIntermediate(path, limits.decodeFor, { maxImagePixels: limits.maxImagePixels, timeoutSeconds: seconds, source });
+    }
     await sharp(path, { limitInputPixels: limits.maxImagePixels, failOn: 'error', sequentialRead: true, page: 0, pages: 1 })
       .timeout({ seconds })
       .resize(VERIFY_BOX, VERIFY_BOX, { fit: 'inside', withoutEnlargement: true })
       .raw()
       .toBuffer();
+    return undefined;
   } catch (error) {
     if (error instanceof VitrineError) throw error;
     const message = errorMessage(error);

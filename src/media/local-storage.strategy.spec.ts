@@ -136,6 +136,15 @@ describe('LocalStorageStrategy derivatives', () => {
     expect(derivativeKey(42, '2small', 'webp')).toBe('derivatives/0/42/2small.webp');
   });
 
+  it('keeps a variant (image.variant) next to the clean file, and refuses a variant that is not 16 hex digits', async () => {
+    const { dataDir, storage } = await setup();
+    expect(storage.derivativePath(42, 'medium', 'jpg', '0123456789abcdef')).toBe(join(dataDir, 'derivatives', '0', '42', 'medium@0123456789abcdef.jpg'));
+    expect(await storage.exists(derivativeKey(42, 'medium', 'jpg', '0123456789abcdef'))).toBe(false);
+    for (const variant of ['', '../x', '0123456789ABCDEF', '0123456789abcdef0']) {
+      expect(() => storage.derivativePath(42, 'medium', 'jpg', variant)).toThrow(expect.objectContaining({ code: 'storage.invalid_key' }));
+    }
+  });
+
   it.each([
     [0, 'medium', 'jpg'],
     [-1, 'medium', 'jpg'],

@@ -13,7 +13,7 @@ import {
 
 const SHA256 = /^[0-9a-f]{64}$/;
 const ORIGINAL_KEY = /^originals\/([0-9a-f]{2})\/([0-9a-f]{2})\/([0-9a-f]{64})\.([a-z]{3,4})$/;
-const DERIVATIVE_KEY = /^derivatives\/(\d{1,13})\/(\d{1,16})\/([a-z0-9][a-z0-9_-]{0,31})\.([a-z]{3,4})$/;
+const DERIVATIVE_KEY = /^derivatives\/(\d{1,13})\/(\d{1,16})\/([a-z0-9][a-z0-9_-]{0,31})(?:@[0-9a-f]{16})?\.([a-z]{3,4})$/;
 
 /** File-system calls the strategy uses; tests swap `rename` to simulate a cross-device move. */
 export interface StorageFs {
@@ -59,8 +59,8 @@ export class LocalStorageStrategy implements StorageStrategy {
     return this.resolve(key);
   }
 
-  derivativePath(photoId: number, size: string, ext: string): string {
-    return this.resolve(derivativeKey(photoId, size, ext));
+  derivativePath(photoId: number, size: string, ext: string, variant?: string): string {
+    return this.resolve(derivativeKey(photoId, size, ext, variant));
   }
 
   async removeDerivatives(photoId: number): Promise<void> {
@@ -87,6 +87,24 @@ export class LocalStorageStrategy implements StorageStrategy {
         }
       }
     }
+  }
+
+  async *listDerivativeDirs(): AsyncIterable<{ photoId: number; files: string[] }> {
+    const root = this.resolve('derivatives');
+    const groups = (await fsp.readdir(root, { withFileTypes: true }).catch(() => [])).filter((e) => e.isDirectory() && /^\d{1,9}$/.test(e.name));
+    for (const group of groups.map((g) => g.name).sort((a, b) => Number(a) - Number(b))) {
+      const dirs = (await fsp.readdir(join(root, group), { withFileTypes: true }).catch(() => [])).filter((e) => e.isDirectory() && /^[1-9]\d{0,9}$/.test(e.name));
+      for (const dir of dirs.map((d) => d.name).sort((a, b) => Number(a) - Number(b))) {
+        if (Math.floor(Number(dir) / 1000) !== Number(group)) continue;
+        const files = (await fsp.readdir(join(root, group, dir), { withFileTypes: true }).catch(() => [])).filter((f) => f.isFile()).map((f) => f.name);
+        yield { photoId: Number(dir), files: files.sort() };
+      }
+    }
+  }
+
+  async removeDerivativeTemp(photoId: number, name: string): Promise<void> {
+    if (!/^[a-z0-9][a-z0-9_@.-]{0,120}\.tmp$/.test(name) || name.includes('..')) throw badKey('a derivative temp file name');
+    await fsp.unlink(join(this.resolve(photoDirectory(photoId)), name)).catch(ignoreMissing);
   }
 
   /** Rename; across file systems copy to a temp name beside the target, fsync, rename, unlink. */
@@ -119,11 +137,12 @@ export class LocalStorageStrategy implements StorageStrategy {
   }
 }
 
-/** `derivatives/<photoId ÷ 1000>/<photoId>/<size>.<ext>`, every part validated. */
-export function derivativeKey(photoId: number, size: string, ext: string): string {
+/** `derivatives/<photoId ÷ 1000>/<photoId>/<size>[@<variant>].<ext>`, every part validated. */
+export function derivativeKey(photoId: number, size: string, ext: string, variant?: string): string {
   if (!SIZE_NAME.test(size)) throw badKey('a size name');
   if (!DERIVATIVE_EXTENSIONS.has(ext)) throw badKey(`a derivative extension (${[...DERIVATIVE_EXTENSIONS].join(', ')})`);
-  return posix.join(photoDirectory(photoId), `${size}.${ext}`);
+  if (variant !== undefined && !/^[0-9a-f]{16}$/.test(variant)) throw badKey('a variant (16 hex digits)');
+  return posix.join(photoDirectory(photoId), `${size}${variant === undefined ? '' : `@${variant}`}.${ext}`);
 }
 
 function photoDirectory(photoId: number): string {

@@ -36,5 +36,8 @@ let hardened = false;
 export function hardenSharp(): void {
   if (hardened) return;
   sharp.block({ operation: [...BLOCKED_LOADERS] });
+  // libvips' operation cache keeps recent results (50 MB by default). A gallery server decodes
+  // each original once or twice, so hits are rare and the cache only raises the resident size.
+  sharp.cache(false);
   hardened = true;
 }

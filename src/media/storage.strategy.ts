@@ -22,14 +22,22 @@ export interface StorageStrategy {
   removeOriginal(key: string): Promise<void>;
   /** A local file path sharp and exifr can read for an original key. */
   originalPath(key: string): string;
-  /** Where a derivative of `photoId` in `size` and `ext` (`jpg`, `webp`, `avif`) is written and read. */
-  derivativePath(photoId: number, size: string, ext: string): string;
+  /**
+   * Where a derivative of `photoId` in `size` and `ext` (`jpg`, `webp`, `avif`) is written and read.
+   * `variant` (16 lower-case hex digits, from the `image.variant` hook's key) names a variant of it
+   * (`<size>@<variant>.<ext>`), kept apart from the clean file and removed with it.
+   */
+  derivativePath(photoId: number, size: string, ext: string, variant?: string): string;
   /** Deletes every derivative of a photo (after delete, rotation or a new original). */
   removeDerivatives(photoId: number): Promise<void>;
   /** Whether the file behind an original or derivative key exists. */
   exists(key: string): Promise<boolean>;
   /** Every stored original, for a doctor/fsck command; stray files are skipped. */
   listOriginals(): AsyncIterable<OriginalEntry>;
+  /** Every photo directory of derivatives with its file names (doctor). */
+  listDerivativeDirs(): AsyncIterable<{ photoId: number; files: string[] }>;
+  /** Removes a leftover temp file (`*.tmp`) from a photo's derivative directory (doctor). */
+  removeDerivativeTemp(photoId: number, name: string): Promise<void>;
 }
 
 export interface StoredOriginal {
@@ -53,3 +61,8 @@ export const STORAGE_STRATEGY = Symbol('STORAGE_STRATEGY');
 export const ORIGINAL_EXTENSIONS: ReadonlySet<string> = new Set(['jpg', 'png', 'webp', 'avif', 'gif', 'tif']);
 /** Extensions of derivatives. */
 export const DERIVATIVE_EXTENSIONS: ReadonlySet<string> = new Set(['jpg', 'webp', 'avif']);
+
+/** The key of an original under the content-addressed layout above. */
+export function originalKeyOf(sha256: string, ext: string): string {
+  return `originals/${sha256.slice(0, 2)}/${sha256.slice(2, 4)}/${sha256}.${ext}`;
+}

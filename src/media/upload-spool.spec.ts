@@ -43,7 +43,7 @@ describe('spoolUpload', () => {
     const a = await spoolUpload(Readable.from([Buffer.from('a')]), { tempDir, maxBytes: 10 });
     const b = await spoolUpload(Readable.from([Buffer.from('a')]), { tempDir, maxBytes: 10 });
     expect(a.path).not.toBe(b.path);
-    expect(a.path).toMatch(/upload-[0-9a-f]{32}\.part$/);
+    expect(a.path).toMatch(/upload-\d+x[0-9a-f]{8}-[0-9a-f]{32}\.part$/);
     expect((await stat(a.path)).mode & 0o777).toBe(0o600);
   });
 

@@ -3,6 +3,7 @@ import { mkdir, open, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable, addAbortSignal } from 'node:stream';
 import { MediaErrors } from './media.errors.js';
+import { PROCESS_TAG } from './process-tag.js';
 
 /** Where and how much to spool. `maxBytes` is `VitrineConfig.maxUploadBytes`. */
 export interface SpoolOptions {
@@ -56,7 +57,7 @@ export async function spoolUpload(input: Readable | AsyncIterable<Uint8Array | s
 
 async function spool(input: Readable | AsyncIterable<Uint8Array | string>, options: SpoolOptions): Promise<SpooledFile> {
   await mkdir(options.tempDir, { recursive: true, mode: 0o700 });
-  const path = join(options.tempDir, `${SPOOL_PREFIX}${randomBytes(16).toString('hex')}${SPOOL_SUFFIX}`);
+  const path = join(options.tempDir, `${SPOOL_PREFIX}${PROCESS_TAG}-${randomBytes(16).toString('hex')}${SPOOL_SUFFIX}`);
   const handle = await open(path, 'wx', 0o600);
   const sha256 = createHash('sha256');
   const md5 = createHash('md5');

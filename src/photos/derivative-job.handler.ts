@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { VITRINE_CONFIG, type VitrineConfig } from '../config/config.js';
@@ -31,6 +32,7 @@ export class DerivativeJobHandler implements OnModuleInit {
     const photoId = Number(job.payload.photoId);
     const row = await new PhotoRepository(this.dataSource.manager).fileRow(photoId);
     if (!row?.storage_key) return; // deleted before the job ran: nothing to build
+    if (await this.alreadyBuilt(photoId)) return; // ingest wrote them from the probe's decode
     const set = await generateDerivatives(
       this.storage.originalPath(row.storage_key),
       this.sizes.eager(),
@@ -43,5 +45,15 @@ export class DerivativeJobHandler implements OnModuleInit {
       blurPlaceholder: set.placeholder ?? null,
     });
     if (!saved) await this.storage.removeDerivatives(photoId);
+  }
+
+  /** The placeholder is saved after the files, so with it and every eager file present the work is done. */
+  private async alreadyBuilt(photoId: number): Promise<boolean> {
+    const rows: { done: boolean }[] = await this.dataSource.query(`SELECT blur_placeholder IS NOT NULL AS done FROM photos WHERE id = $1`, [photoId]);
+    if (!rows[0]?.done) return false;
+    for (const size of this.sizes.eager()) {
+      if (!(await stat(this.storage.derivativePath(photoId, size.name, DERIVATIVE_EXT.jpeg)).catch(() => undefined))) return false;
+    }
+    return true;
   }
 }

@@ -48,8 +48,12 @@ export class MediaFileController {
     const format: DerivativeFormat | undefined = match?.[2] ? this.media.formatOf(match[2]) : negotiate(req.header('accept'));
     if (!match || !format) throw new VitrineError('not_found', 'photo.not_found', 'This photo does not exist.');
     if (!match[2]) res.setHeader('Vary', 'Accept');
-    const file = await this.media.derivative(req.principal ?? GUEST, id, match[1]!, format);
-    await this.send(req, res, file, file.publicToGuests ? 'public, max-age=31536000, immutable' : `private, max-age=${PRIVATE_MAX_AGE}`);
+    const principal = req.principal ?? GUEST;
+    const canDownload = async () => (req.ability ??= await this.abilities.forPrincipal(principal)).can('download', 'Photo');
+    const file = await this.media.derivative(principal, id, match[1]!, format, canDownload);
+    if (file.personal) res.append('Vary', 'Cookie, Authorization');
+    const cacheControl = file.personal ? 'private, no-cache' : file.publicToGuests ? 'public, max-age=31536000, immutable' : `private, max-age=${PRIVATE_MAX_AGE}`;
+    await this.send(req, res, file, cacheControl);
   }
 
   private async send(req: AccessRequest, res: Response, file: ServableFile, cacheControl: string): Promise<void> {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { stat } from 'node:fs/promises';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
@@ -7,9 +7,12 @@ import { GUEST, type Principal } from '../access/principal.js';
 import { VisibilityService } from '../access/visibility.service.js';
 import { VitrineError } from '../common/errors.js';
 import { VITRINE_CONFIG, type VitrineConfig } from '../config/config.js';
-import { DERIVATIVE_EXT, DERIVATIVE_MIME, generateOne, type DerivativeFormat } from '../media/derivative.generator.js';
+import { HookRegistry } from '../hooks/hook.registry.js';
+import type { ImageVariant, ImageVariantRequest } from '../hooks/hook-payloads.js';
+import { DERIVATIVE_EXT, DERIVATIVE_MIME, generateOne, writeAtomically, type DerivativeFormat } from '../media/derivative.generator.js';
 import { ImageSizeRegistry } from '../media/image-size.registry.js';
 import { STORAGE_STRATEGY, type StorageStrategy } from '../media/storage.strategy.js';
+import { actorOf } from '../plugin-host/plugin-actor.js';
 import { PhotoRepository, type PhotoFileRow } from './photo.repository.js';
 
 /** A file ready to stream, with the headers that depend on the photo. */
@@ -20,7 +23,15 @@ export interface ServableFile {
   etag: string;
   /** Whether anonymous visitors may see the photo (decides public vs private caching). */
   publicToGuests: boolean;
+  /**
+   * The bytes depend on who asks (an `image.variant` plugin gives visitors with and without the
+   * download right different files at the same URL): never cache in shared caches, revalidate.
+   */
+  personal?: boolean;
 }
+
+/** What `image.variant` keys may look like. */
+const VARIANT_KEY = /^[a-z0-9][a-z0-9.-]{0,63}$/;
 
 const EXT_FORMAT: Readonly<Record<string, DerivativeFormat>> = { jpg: 'jpeg', webp: 'webp', avif: 'avif' };
 
@@ -38,6 +49,7 @@ export class MediaFileService {
     private readonly dataSource: DataSource,
     private readonly visibility: VisibilityService,
     private readonly sizes: ImageSizeRegistry,
+    private readonly hooks: HookRegistry,
     @Inject(STORAGE_STRATEGY) private readonly storage: StorageStrategy,
     @Inject(VITRINE_CONFIG) private readonly config: VitrineConfig,
   ) {}
@@ -47,23 +59,67 @@ export class MediaFileService {
     return Object.hasOwn(EXT_FORMAT, ext) ? EXT_FORMAT[ext] : undefined;
   }
 
-  /** @throws VitrineError `photo.not_found` (404) for missing, invisible or unknown sizes alike. */
-  async derivative(principal: Principal, rawId: string, sizeName: string, format: DerivativeFormat): Promise<ServableFile> {
+  /**
+   * A derivative, built on first request. When a plugin answers `image.variant` with a variant
+   * for this request (e.g. a watermark for visitors without the download right), the variant is
+   * built once from the clean file and cached under its own name and ETag.
+   * @param canDownload whether the principal has the `download` right (asked only when a plugin listens to `image.variant`)
+   * @throws VitrineError `photo.not_found` (404) for missing, invisible or unknown sizes alike.
+   */
+  async derivative(
+    principal: Principal,
+    rawId: string,
+    sizeName: string,
+    format: DerivativeFormat,
+    canDownload: () => boolean | Promise<boolean> = () => false,
+  ): Promise<ServableFile> {
     const row = await this.visibleRow(principal, rawId);
     const size = this.sizes.get(sizeName);
     if (!size || !row.storage_key || !row.sha256) throw notFound(rawId);
     const ext = DERIVATIVE_EXT[format];
-    const path = this.storage.derivativePath(row.id, size.name, ext);
-    let info = await stat(path).catch(() => undefined);
-    if (!info) {
-      await this.buildOnce(`${row.id}/${size.name}/${ext}`, async () => {
-        if (await stat(path).catch(() => undefined)) return;
-        await generateOne(this.storage.originalPath(row.storage_key!), size, format, path, { maxImagePixels: this.config.maxImagePixels });
-      });
-      info = await stat(path);
+    const clean = this.storage.derivativePath(row.id, size.name, ext);
+    await this.ensureFile(clean, `${row.id}/${size.name}/${ext}`, () =>
+      generateOne(this.storage.originalPath(row.storage_key!), size, format, clean, { maxImagePixels: this.config.maxImagePixels }),
+    );
+    let path = clean;
+    let tagInput = `${row.sha256}:${size.name}:${size.width}x${size.height}:${size.crop}:${format}`;
+    let personal = false;
+    // hook: image.variant — plugins (watermark) choose a variant per request; errors fail the request.
+    if (this.hooks.subscriptions('image.variant').length > 0) {
+      const request: ImageVariantRequest = { photoId: row.id, size: size.name, format, canDownload: await canDownload(), actor: actorOf(principal) };
+      const variant = await this.variantFor(request);
+      const other = await this.variantFor({ ...request, canDownload: !request.canDownload });
+      personal = variant?.key !== other?.key;
+      if (variant) {
+        const id = createHash('sha256').update(variant.key).digest('hex').slice(0, 16);
+        path = this.storage.derivativePath(row.id, size.name, ext, id);
+        await this.ensureFile(path, `${row.id}/${size.name}/${ext}@${id}`, async () => {
+          const bytes = await variant.transform(await readFile(clean), request);
+          await writeAtomically(path, (temp) => writeFile(temp, bytes));
+        });
+        tagInput += `:${variant.key}`;
+      }
     }
-    const tag = createHash('sha256').update(`${row.sha256}:${size.name}:${size.width}x${size.height}:${size.crop}:${format}`).digest('base64url').slice(0, 27);
-    return { path, size: info.size, contentType: DERIVATIVE_MIME[format], etag: `"${tag}"`, publicToGuests: await this.publicToGuests(principal, row.id) };
+    const info = await stat(path);
+    const tag = createHash('sha256').update(tagInput).digest('base64url').slice(0, 27);
+    return { path, size: info.size, contentType: DERIVATIVE_MIME[format], etag: `"${tag}"`, publicToGuests: await this.publicToGuests(principal, row.id), personal };
+  }
+
+  private async variantFor(request: ImageVariantRequest): Promise<ImageVariant | null> {
+    const variant = await this.hooks.applyFilter('image.variant', null, request);
+    if (variant !== null && (typeof variant !== 'object' || !VARIANT_KEY.test(String(variant.key)) || typeof variant.transform !== 'function')) {
+      throw new Error(`image.variant returned an invalid variant (key ${JSON.stringify((variant as { key?: unknown })?.key)}); keys match ${VARIANT_KEY}.`);
+    }
+    return variant;
+  }
+
+  /** Builds `path` with `build` unless it exists; one build per key at a time. */
+  private async ensureFile(path: string, key: string, build: () => Promise<unknown>): Promise<void> {
+    if (await stat(path).catch(() => undefined)) return;
+    await this.buildOnce(key, async () => {
+      if (await stat(path).catch(() => undefined)) return;
+      await build();
+    });
   }
 
   /**

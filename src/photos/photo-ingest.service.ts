@@ -1,15 +1,24 @@
 import { createReadStream } from 'node:fs';
 import { unlink } from 'node:fs/promises';
-import { basename } from 'node:path';
 import type { Readable } from 'node:stream';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { LOGGER } from '../common/logger.js';
 import { DataSource, type EntityManager } from 'typeorm';
-import type { Principal } from '../access/principal.js';
+import { GUEST, type Principal } from '../access/principal.js';
 import { AlbumService } from '../albums/album.service.js';
 import { Errors, VitrineError } from '../common/errors.js';
 import { VITRINE_CONFIG, type VitrineConfig } from '../config/config.js';
 import { JOB_QUEUE, type JobQueue } from '../jobs/job-queue.js';
+import { AfterCommitQueue } from '../hooks/hook-after-commit.js';
+import { currentHookContext } from '../hooks/hook-context.js';
+import { HookRegistry } from '../hooks/hook.registry.js';
+import type { ImportCandidate, PhotoMetadata } from '../hooks/hook-payloads.js';
+import { MetadataFieldCatalog } from '../plugin-host/plugin-metadata.js';
+import { photoRef, PHOTO_REF_COLUMNS } from '../hooks/hook-refs.js';
+import { DERIVATIVE_EXT, writeFromIntermediate } from '../media/derivative.generator.js';
 import { probeImage, type ProbedImage } from '../media/image-probe.js';
+import { ImageSizeRegistry, type ImageSize } from '../media/image-size.registry.js';
 import { STORAGE_STRATEGY, type StorageStrategy } from '../media/storage.strategy.js';
 import { admitUpload, type AdmittedUpload } from '../media/upload-admission.js';
 import type { SpooledFile } from '../media/upload-spool.js';
@@ -18,7 +27,12 @@ import { METADATA_LIMITS } from '../metadata/metadata.model.js';
 import { cleanTags, cleanText } from '../metadata/metadata.sanitizer.js';
 import type { PhotoStatus } from './photo.entity.js';
 import { PhotoRepository, type PhotoSummary } from './photo.repository.js';
+import { clearIntent, writeIntent } from './ingest-intent.js';
 import { tempDirOf } from './photo-paths.js';
+import { fileFacts, fromHookMetadata, toHookMetadata } from './photo-ingest.mapping.js';
+
+/** Delay of the safety-net derivative job when ingest writes the eager sizes itself. */
+export const INLINE_DERIVATIVES_GRACE_MS = 60_000;
 
 /** Name of the job that builds the eager derivative sizes of one photo. */
 export const EAGER_DERIVATIVES_JOB = 'derivatives.eager';
@@ -43,6 +57,8 @@ export interface IngestInput {
   /** `lounge` for ws.php uploads that wait for `uploadCompleted` (default `ready`). */
   status?: PhotoStatus;
   signal?: AbortSignal;
+  /** Where the file comes from, for `photo.beforeImport`: `upload` (default), `ws`, `folder`, an importer id. */
+  importSource?: string;
 }
 
 export interface IngestResult {
@@ -68,6 +84,10 @@ export class PhotoIngestService {
     @Inject(STORAGE_STRATEGY) private readonly storage: StorageStrategy,
     @Inject(JOB_QUEUE) private readonly jobs: JobQueue,
     @Inject(VITRINE_CONFIG) private readonly config: VitrineConfig,
+    @Optional() private readonly hooks: HookRegistry = new HookRegistry(),
+    @Optional() private readonly fields: MetadataFieldCatalog = new MetadataFieldCatalog(),
+    @Optional() @Inject(LOGGER) private readonly logger?: Logger,
+    @Optional() private readonly sizes?: ImageSizeRegistry,
   ) {}
 
   /**
@@ -76,10 +96,19 @@ export class PhotoIngestService {
    */
   async ingest(input: IngestInput): Promise<IngestResult> {
     let tempPath: string | undefined = pathOf(input.source);
+    let intent: string | undefined;
     try {
-      const albumIds = await this.checkAlbums(input.albumIds);
+      let albumIds = await this.checkAlbums(input.albumIds);
       const { file, image } = await this.admit(input);
       tempPath = file.path;
+      const ctx = currentHookContext();
+      const sourceFile = { path: file.path, originalName: input.originalName, mimeType: image.mime, size: file.size, sha256: file.sha256 };
+      const initial: ImportCandidate = { file: sourceFile, source: input.importSource ?? 'upload', albumId: albumIds[0]!, title: input.title ?? null, privacyLevel: 0 };
+      // hook: photo.beforeImport — plugins may change the candidate or refuse it (HookRejection → 400).
+      const candidate = await this.hooks.applyFilter('photo.beforeImport', initial, ctx);
+      if (candidate.albumId !== initial.albumId && candidate.albumId !== null) {
+        albumIds = [...new Set([await this.checkAlbums([candidate.albumId]).then((ids) => ids[0]!), ...albumIds.slice(1)])];
+      }
       const existing = await new PhotoRepository(this.dataSource.manager).findBySha256(file.sha256);
       if (existing) {
         await unlink(file.path).catch(() => undefined);
@@ -87,36 +116,43 @@ export class PhotoIngestService {
         await this.linkExisting(existing, albumIds);
         return { photo: existing, duplicate: true };
       }
-      const metadata = await extractMetadata(file.path);
-      // hook: photo.metadata — plugins filter the extracted metadata here (DESIGN.md §5).
+      const extracted = await extractMetadata(file.path);
+      // hook: photo.metadata — plugins correct core fields or add their own (validated, stored in plugin_data).
+      const filtered = await this.hooks.applyFilter('photo.metadata', toHookMetadata(extracted), sourceFile, ctx);
+      const metadata = fromHookMetadata(extracted, filtered);
+      const pluginData = this.pluginData(filtered.plugins);
       const tags = cleanTags([[metadata.tags], [input.tags ?? []]]);
+      // A crash between the move and the commit leaves an original without a row: the intent
+      // lets the storage recovery find it (src/photos/ingest-intent.ts).
+      intent = await writeIntent(tempDirOf(this.config), file.sha256, image.ext);
       const stored = await this.storage.putOriginal(file.path, file.sha256, image.ext);
       tempPath = undefined;
       try {
         const id = await this.dataSource.transaction(async (em) => {
           const repo = new PhotoRepository(em);
           const photoId = await repo.insert({
-            title: cleanText(input.title, METADATA_LIMITS.title) ?? metadata.title,
+            title: cleanText(candidate.title, METADATA_LIMITS.title) ?? metadata.title,
             description: cleanText(input.description, METADATA_LIMITS.description, { multiline: true }) ?? metadata.description,
-            originalName: cleanText(basename(input.originalName.replace(/\\/g, '/')), 255) ?? '',
+            ...fileFacts({ file, image }, input.originalName),
             storageKey: stored.key,
-            sha256: file.sha256,
-            md5: file.md5,
-            mimeType: image.mime,
-            fileSize: file.size,
-            width: image.width,
-            height: image.height,
-            orientation: image.orientation,
             status: input.status ?? 'ready',
             addedBy: input.principal.kind === 'user' ? input.principal.userId : null,
             metadata,
           });
+          if (candidate.privacyLevel !== 0 || Object.keys(pluginData).length > 0) {
+            await em.query(`UPDATE photos SET privacy_level = $2, plugin_data = $3::jsonb WHERE id = $1`, [photoId, candidate.privacyLevel, JSON.stringify(pluginData)]);
+          }
           await repo.addTags(photoId, tags);
           for (const albumId of albumIds) await this.albums.linkPhotos(albumId, [photoId], em);
-          await this.jobs.enqueue(EAGER_DERIVATIVES_JOB, { photoId }, { em, singletonKey: `photo:${photoId}` });
+          // With the probe's decode in hand the eager sizes are written right after the commit; the
+          // job is the safety net (a crash before they are written) and finds them done.
+          const runAfter = image.intermediate ? new Date(Date.now() + INLINE_DERIVATIVES_GRACE_MS) : undefined;
+          await this.jobs.enqueue(EAGER_DERIVATIVES_JOB, { photoId }, { em, singletonKey: `photo:${photoId}`, runAfter });
           return photoId;
         });
+        if (image.intermediate) await this.writeEagerDerivatives(id, image);
         const [photo] = await new PhotoRepository(this.dataSource.manager).summaries([id]);
+        await this.fireImported(id, ctx);
         return { photo: photo!, duplicate: false };
       } catch (error) {
         if (!isShaConflict(error)) {
@@ -129,6 +165,58 @@ export class PhotoIngestService {
         await this.linkExisting(winner, albumIds);
         return { photo: winner, duplicate: true };
       }
+    } catch (error) {
+      if (tempPath) await unlink(tempPath).catch(() => undefined);
+      throw error;
+    } finally {
+      if (intent) await clearIntent(intent);
+    }
+  }
+
+  /**
+   * Replaces the file of an existing photo (Piwigo's `image_id` on pwg.images.addSimple, darktable's
+   * "overwrite" mode), through the same checks as {@link ingest}: probe, metadata, storage. The
+   * photo keeps its id, albums, title, description, tags and privacy; its file facts and the
+   * metadata read from the file are replaced, its derivatives are removed and rebuilt, and the old
+   * original is removed once no row references it. Identical content is a no-op.
+   * @throws VitrineError `photo.not_found` (404), `photo.duplicate_file` (409) when another photo
+   *   already holds these bytes, every `upload.*` refusal of the probe.
+   */
+  async replaceFile(photoId: number, source: IngestSource, originalName: string, signal?: AbortSignal): Promise<{ replaced: boolean }> {
+    let tempPath: string | undefined = pathOf(source);
+    try {
+      const current = await new PhotoRepository(this.dataSource.manager).fileRow(photoId);
+      if (!current) throw Errors.notFound('photo', photoId);
+      const { file, image } = await this.admit({ source, originalName, albumIds: [], principal: GUEST, signal });
+      tempPath = file.path;
+      if (current.sha256?.trim() === file.sha256) {
+        await unlink(file.path).catch(() => undefined);
+        return { replaced: false };
+      }
+      const holder = await new PhotoRepository(this.dataSource.manager).findBySha256(file.sha256);
+      if (holder) throw new VitrineError('conflict', 'photo.duplicate_file', `These bytes are already stored as photo ${holder.id}.`);
+      const metadata = await extractMetadata(file.path);
+      // hook: photo.metadata — plugins filter the extracted metadata here (DESIGN.md §5).
+      const stored = await this.storage.putOriginal(file.path, file.sha256, image.ext);
+      tempPath = undefined;
+      try {
+        await this.dataSource.transaction(async (em) => {
+          await new PhotoRepository(em).replaceFile(photoId, {
+            ...fileFacts({ file, image }, originalName),
+            storageKey: stored.key,
+            metadata,
+          });
+        });
+      } catch (error) {
+        if (stored.created) await this.removeOriginalIfUnreferenced(stored.key);
+        throw error;
+      }
+      await this.storage.removeDerivatives(photoId);
+      // Rebuilt from the probe's decode at once; the job covers a failure (or runs if none waits).
+      if (image.intermediate) await this.writeEagerDerivatives(photoId, image);
+      await this.jobs.enqueue(EAGER_DERIVATIVES_JOB, { photoId }, { singletonKey: `photo:${photoId}` });
+      if (current.storage_key) await this.removeOriginalIfUnreferenced(current.storage_key);
+      return { replaced: true };
     } catch (error) {
       if (tempPath) await unlink(tempPath).catch(() => undefined);
       throw error;
@@ -146,7 +234,7 @@ export class PhotoIngestService {
       await this.checkAlbums(common.albumIds);
       for (const [index, file] of files.entries()) {
         try {
-          admitted.push({ file: file.spooled, image: await probeImage(file.spooled.path, { maxImagePixels: this.config.maxImagePixels }) });
+          admitted.push({ file: file.spooled, image: await probeImage(file.spooled.path, this.probeLimits()) });
         } catch (error) {
           if (!(error instanceof VitrineError) || files.length === 1) throw error;
           throw new VitrineError(error.kind, error.code, `File ${index + 1} (of ${files.length}): ${error.message}`, [{ path: `file[${index}]`, message: error.message }], error.extra);
@@ -168,7 +256,12 @@ export class PhotoIngestService {
     return results;
   }
 
-  private async checkAlbums(albumIds: number[]): Promise<number[]> {
+  /**
+   * The distinct album ids, after checking there is at least one and each exists (callers that
+   * accept an upload in several requests, such as tus, check before the bytes arrive).
+   * @throws VitrineError `photo.albums_required` (400), `album.not_found` (404)
+   */
+  async checkAlbums(albumIds: number[]): Promise<number[]> {
     const ids = [...new Set(albumIds)];
     if (ids.length === 0 || ids.some((id) => !Number.isSafeInteger(id) || id < 1)) {
       throw Errors.invalid('photo.albums_required', 'Choose at least one album for the photo.', [{ path: 'albumIds', message: 'one or more album ids' }]);
@@ -179,8 +272,38 @@ export class PhotoIngestService {
     return ids;
   }
 
+  /** Validated plugin metadata from `photo.metadata`: declared fields only, namespaced by plugin. */
+  private pluginData(plugins: PhotoMetadata['plugins']): Record<string, Record<string, unknown>> {
+    const out: Record<string, Record<string, unknown>> = {};
+    for (const [plugin, values] of Object.entries(plugins ?? {})) {
+      if (!values || typeof values !== 'object' || Object.keys(values).length === 0) continue;
+      const clean: Record<string, unknown> = {};
+      for (const [key, value] of Object.entries(values)) {
+        try {
+          const checked = this.fields.validatePatch({ [key]: value }, plugin).get(plugin)?.[key];
+          if (checked !== null && checked !== undefined) clean[key] = checked;
+        } catch (error) {
+          // A plugin's bad value must not refuse the upload: drop it and say which plugin sent it.
+          this.logger?.warn({ plugin, hook: 'photo.metadata', key, err: error }, `Plugin "${plugin}" set an invalid metadata value; it was dropped.`);
+        }
+      }
+      if (Object.keys(clean).length) out[plugin] = clean;
+    }
+    return out;
+  }
+
+  /** `photo.imported`, after the commit (handler errors are logged with the plugin, never thrown). */
+  private async fireImported(id: number, ctx: ReturnType<typeof currentHookContext>): Promise<void> {
+    if (this.hooks.subscriptions('photo.imported').length === 0) return;
+    const rows = await this.dataSource.query(`SELECT ${PHOTO_REF_COLUMNS} FROM photos p WHERE p.id = $1`, [id]);
+    const queue = new AfterCommitQueue(this.hooks);
+    // hook: photo.imported
+    queue.add('photo.imported', photoRef(rows[0]), ctx);
+    await queue.flush();
+  }
+
   private async admit(input: IngestInput): Promise<{ file: SpooledFile; image: ProbedImage }> {
-    const limits = { maxImagePixels: this.config.maxImagePixels };
+    const limits = this.probeLimits();
     const tempDir = tempDirOf(this.config);
     const source = input.source;
     if ('admitted' in source) return source.admitted;
@@ -198,6 +321,36 @@ export class PhotoIngestService {
       return await admitUpload(createReadStream(source.tempPath), { ...limits, tempDir, maxBytes: this.config.maxUploadBytes, signal: input.signal });
     } finally {
       await unlink(source.tempPath).catch(() => undefined);
+    }
+  }
+
+  /** The probe's verifying decode doubles as the eager sizes' decode (src/media/image-probe.ts `decodeFor`). */
+  private probeLimits(): { maxImagePixels: number; decodeFor?: ImageSize[] } {
+    return { maxImagePixels: this.config.maxImagePixels, decodeFor: this.sizes?.eager() };
+  }
+
+  /**
+   * Writes the eager derivatives and the blur placeholder from the probe's decode (no second
+   * decode of the original). A failure is logged and left to the queued job.
+   */
+  private async writeEagerDerivatives(photoId: number, image: ProbedImage): Promise<void> {
+    const intermediate = image.intermediate!;
+    image.intermediate = undefined; // let the buffer go as soon as possible
+    if (!this.sizes) return;
+    try {
+      const set = await writeFromIntermediate(
+        intermediate,
+        this.sizes.eager(),
+        (size, format) => this.storage.derivativePath(photoId, size.name, DERIVATIVE_EXT[format]),
+        { maxImagePixels: this.config.maxImagePixels, formats: ['jpeg'] },
+      );
+      await new PhotoRepository(this.dataSource.manager).saveDerivativeFacts(photoId, {
+        width: set.source.width,
+        height: set.source.height,
+        blurPlaceholder: set.placeholder ?? null,
+      });
+    } catch (error) {
+      this.logger?.warn({ err: error, photoId }, 'ingest: eager derivatives left to the job');
     }
   }
 

@@ -73,29 +73,10 @@ export class PhotoRepository {
     const columns: Array<[string, unknown]> = [
       ['title', row.title],
       ['description', row.description],
-      ['original_name', row.originalName],
-      ['storage_key', row.storageKey],
-      ['sha256', row.sha256],
-      ['md5', row.md5],
-      ['mime_type', row.mimeType],
-      ['file_size', row.fileSize],
-      ['width', row.width],
-      ['height', row.height],
-      ['orientation', row.orientation],
-      ['taken_at', m.takenAt],
-      ['taken_at_offset', m.takenAtOffset],
+      ...fileColumns(row),
       ['author', m.author],
       ['copyright', m.copyright],
       ['rating', m.rating],
-      ['latitude', m.latitude],
-      ['longitude', m.longitude],
-      ['camera_make', m.cameraMake],
-      ['camera_model', m.cameraModel],
-      ['lens', m.lens],
-      ['iso', m.iso],
-      ['exposure_time', m.exposureTime],
-      ['f_number', m.fNumber],
-      ['focal_length', m.focalLength],
       ['status', row.status],
       ['added_by', row.addedBy],
     ];
@@ -103,6 +84,18 @@ export class PhotoRepository {
     const values = columns.map(([, v]) => p.add(v)).concat(`${p.add(JSON.stringify(m.raw))}::jsonb`);
     const rows: { id: number }[] = await this.em.query(`INSERT INTO photos (${names.join(', ')}) VALUES (${values.join(', ')}) RETURNING id`, p.values);
     return rows[0]!.id;
+  }
+
+  /**
+   * New file facts for a photo (its file was replaced): the columns read from the file change,
+   * those the owner edits (title, description, privacy, author, rating) stay.
+   */
+  async replaceFile(id: number, row: Omit<NewPhotoRow, 'title' | 'description' | 'status' | 'addedBy'>): Promise<void> {
+    const p = new ParamBag();
+    const sets = fileColumns(row)
+      .map(([c, v]) => `${c} = ${p.add(v)}`)
+      .concat(`metadata = ${p.add(JSON.stringify(row.metadata.raw))}::jsonb`, 'blur_placeholder = NULL', 'updated_at = now()');
+    await this.em.query(`UPDATE photos SET ${sets.join(', ')} WHERE id = ${p.add(id)}`, p.values);
   }
 
   /** Creates missing tags (by slug) and links them to the photo. */
@@ -159,4 +152,31 @@ export class PhotoRepository {
     );
     return rows.length === 1;
   }
+}
+
+/** The photo columns that come from its file (what a replaced file changes), as [column, value]. */
+function fileColumns(row: Omit<NewPhotoRow, 'title' | 'description' | 'status' | 'addedBy'>): Array<[string, unknown]> {
+  const m = row.metadata;
+  return [
+    ['original_name', row.originalName],
+    ['storage_key', row.storageKey],
+    ['sha256', row.sha256],
+    ['md5', row.md5],
+    ['mime_type', row.mimeType],
+    ['file_size', row.fileSize],
+    ['width', row.width],
+    ['height', row.height],
+    ['orientation', row.orientation],
+    ['taken_at', m.takenAt],
+    ['taken_at_offset', m.takenAtOffset],
+    ['latitude', m.latitude],
+    ['longitude', m.longitude],
+    ['camera_make', m.cameraMake],
+    ['camera_model', m.cameraModel],
+    ['lens', m.lens],
+    ['iso', m.iso],
+    ['exposure_time', m.exposureTime],
+    ['f_number', m.fNumber],
+    ['focal_length', m.focalLength],
+  ];
 }

@@ -1,5 +1,9 @@
 import { stat } from 'node:fs/promises';
-import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Optional, type OnModuleInit } from '@nestjs/common';
+import { currentHookContext } from '../hooks/hook-context.js';
+import { photoRef, PHOTO_REF_COLUMNS } from '../hooks/hook-refs.js';
+import { HookRegistry } from '../hooks/hook.registry.js';
+import type { PhotoRef } from '../hooks/hook-payloads.js';
 import type { Logger } from 'pino';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AlbumService, type PhotoRemovalListener } from '../albums/album.service.js';
@@ -27,6 +31,7 @@ export class PhotoService implements OnModuleInit, PhotoRemovalListener {
     @Inject(STORAGE_STRATEGY) private readonly storage: StorageStrategy,
     @Inject(JOB_QUEUE) private readonly jobs: JobQueue,
     @Inject(LOGGER) private readonly logger: Logger,
+    @Optional() private readonly hooks: HookRegistry = new HookRegistry(),
   ) {}
 
   onModuleInit(): void {
@@ -38,8 +43,11 @@ export class PhotoService implements OnModuleInit, PhotoRemovalListener {
   async delete(ids: number[]): Promise<number[]> {
     const unique = [...new Set(ids)].filter((id) => Number.isSafeInteger(id) && id > 0);
     if (!unique.length) return [];
+    const watched = this.hooks.subscriptions('photo.deleted').length > 0;
+    const snapshots: PhotoRef[] = [];
     const deleted = await this.dataSource.transaction(async (em) => {
       const repo = new PhotoRepository(em);
+      if (watched) snapshots.push(...(await em.query(`SELECT ${PHOTO_REF_COLUMNS} FROM photos p WHERE p.id = ANY($1::int[])`, [unique])).map(photoRef));
       const links = await repo.albumIdsOf(unique);
       const byAlbum = new Map<number, number[]>();
       for (const l of links) byAlbum.set(l.album_id, [...(byAlbum.get(l.album_id) ?? []), l.photo_id]);
@@ -47,6 +55,10 @@ export class PhotoService implements OnModuleInit, PhotoRemovalListener {
       return repo.delete(unique);
     });
     await this.removeFiles(deleted);
+    const gone = new Set(deleted.map((r) => r.id));
+    const ctx = currentHookContext();
+    // hook: photo.deleted — after the commit, with a snapshot taken before the rows went.
+    for (const photo of snapshots) if (gone.has(photo.id)) await this.hooks.doAction('photo.deleted', photo, ctx);
     return deleted.map((r) => r.id);
   }
 

@@ -11,6 +11,8 @@ import { PhotoIngestService } from './photo-ingest.service.js';
 import { tempDirOf } from './photo-paths.js';
 import { MAX_FILES_PER_REQUEST, PhotoUploadController } from './photo-upload.controller.js';
 import { PhotoService } from './photo.service.js';
+import { DoctorService } from './doctor.service.js';
+import { StorageRecoveryService } from './storage-recovery.service.js';
 
 /**
  * Photos: ingest (service + `POST /api/v1/photos`), the eager derivative job, deletion, and the
@@ -32,7 +34,7 @@ import { PhotoService } from './photo.service.js';
     }),
   ],
   controllers: [PhotoUploadController, MediaFileController],
-  providers: [PhotoIngestService, PhotoService, DerivativeJobHandler, MediaFileService],
-  exports: [PhotoIngestService, PhotoService],
+  providers: [PhotoIngestService, PhotoService, DerivativeJobHandler, MediaFileService, StorageRecoveryService, DoctorService],
+  exports: [PhotoIngestService, PhotoService, DoctorService, StorageRecoveryService],
 })
 export class PhotosModule {}

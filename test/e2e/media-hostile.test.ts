@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HTTP_STATUS_BY_KIND } from '../../src/common/errors.js';
 import { makeHostileFixtures, XXE_SECRET, type Fixture } from '../fixtures/make-hostile-fixtures.js';
 import { createMediaTestApp, jpeg, type MediaTestApp } from './media-harness.js';
+import { VACUUM_JOB } from '../../src/database/database-maintenance.service.js';
 
 async function filesUnder(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
@@ -23,7 +24,8 @@ describe('hostile uploads through HTTP', () => {
     expect(await filesUnder(join(t.config.dataDir, 'originals'))).toEqual([]);
     const rows: { n: number }[] = await t.db.dataSource.query(`SELECT count(*)::int AS n FROM photos`);
     expect(rows[0]!.n).toBe(0);
-    const jobs: { n: number }[] = await t.db.dataSource.query(`SELECT count(*)::int AS n FROM jobs`);
+    // Only the embedded database's own maintenance job may wait in the queue.
+    const jobs: { n: number }[] = await t.db.dataSource.query(`SELECT count(*)::int AS n FROM jobs WHERE name <> $1`, [VACUUM_JOB]);
     expect(jobs[0]!.n).toBe(0);
   }
 
@@ -89,6 +91,7 @@ describe('hostile uploads through HTTP', () => {
     expect(res.body.photos).toHaveLength(good.length);
     const dump: { m: string }[] = await t.db.dataSource.query(`SELECT metadata::text || coalesce(description, '') || coalesce(title, '') AS m FROM photos`);
     expect(dump.map((r) => r.m).join('\n')).not.toContain(XXE_SECRET);
+    await t.db.dataSource.query(`UPDATE jobs SET run_after = now() WHERE state = 'queued' AND name = 'derivatives.eager'`); // the safety-net jobs are delayed
     expect(await t.jobs.drain()).toBe(good.length);
     expect(await t.jobs.list({ state: 'failed' })).toEqual([]);
     expect(await filesUnder(join(t.config.dataDir, 'tmp'))).toEqual([]);

@@ -1,4 +1,4 @@
-import { readdir } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -54,7 +54,16 @@ describe('POST /api/v1/photos', () => {
     expect(await filesUnder(join(t.config.dataDir, 'originals'))).toHaveLength(1);
     expect(await filesUnder(join(t.config.dataDir, 'tmp'))).toEqual([]);
 
+    // The eager sizes are written from the probe's decode before the answer (no second decode);
+    // the queued job is a delayed safety net that finds them built and leaves them alone.
+    const early = (await filesUnder(join(t.config.dataDir, 'derivatives'))).sort();
+    expect(early.map((f) => f.split('/').pop())).toEqual(['medium.jpg', 'square.jpg', 'thumb.jpg']);
+    const mtimes = await Promise.all(early.map(async (f) => (await stat(f)).mtimeMs));
+    const [job] = await t.jobs.list({ state: 'queued', name: 'derivatives.eager' });
+    expect(job!.runAfter.getTime()).toBeGreaterThan(Date.now() + 30_000);
+    await t.db.dataSource.query(`UPDATE jobs SET run_after = now() WHERE state = 'queued' AND name = 'derivatives.eager'`);
     expect(await t.jobs.drain()).toBeGreaterThanOrEqual(1);
+    expect(await Promise.all(early.map(async (f) => (await stat(f)).mtimeMs))).toEqual(mtimes);
     const row: { blur_placeholder: string }[] = await t.db.dataSource.query(`SELECT blur_placeholder FROM photos WHERE id = $1`, [photo.id]);
     expect(row[0]!.blur_placeholder).toMatch(/^data:image\/webp;base64,/);
     const derivatives = (await filesUnder(join(t.config.dataDir, 'derivatives'))).map((f) => f.split('/').pop()).sort();

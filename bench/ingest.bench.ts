@@ -1,0 +1,204 @@
+/**
+ * Ingest throughput, in one run, as ratios against a bare sharp loop on the same machine:
+ *
+ *   npm run bench:ingest <photos dir>        (photos from ../shared/bench/make-photos.sh DIR N, 12 MP)
+ *
+ * 1. bare loop: sharp only — decode each photo once and write the eager sizes (square, thumb,
+ *    medium JPEG), with 1 and 2 workers: photos/s;
+ * 2. HTTP upload to a real server process (dist/src/main.js, fresh DATA_DIR; PGlite unless
+ *    DATABASE_URL is set), 1 then 2 concurrent clients, counted until every eager derivative
+ *    of the uploaded photos exists: photos/s and % of the bare loop;
+ * 3. cold on-demand size (`large`) through HTTP vs a bare sharp build of that size: median ms, ratio;
+ * 4. warm derivative (`thumb`) p50/p95 through HTTP with the permission check (logged-in member
+ *    of a private album's grant, so the visibility filter runs);
+ * 5. server peak RSS (VmHWM) over everything it ingested (BENCH_LONG=N uploads N more photos,
+ *    cycling the set with a changed byte so each is new).
+ *
+ * Env: BENCH_PHOTOS (photos per upload phase, default 24), BENCH_LONG (default 0).
+ * Prints figures; asserts nothing. Keep runs short on a shared machine: compare ratios.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { mkdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import sharp from 'sharp';
+import { generateDerivatives } from '../src/media/derivative.generator.js';
+import { ImageSizeRegistry } from '../src/media/image-size.registry.js';
+
+const PER_PHASE = Number(process.env.BENCH_PHOTOS ?? 24);
+const LONG = Number(process.env.BENCH_LONG ?? 0);
+const PASSWORD = 'bench password 1';
+
+type Http = (path: string, init?: RequestInit) => Promise<Response>;
+
+const ROOT = resolve(import.meta.dirname, '../..');
+
+/** The built server (dist/src/main.js) as a child process. */
+function startServer(env: Record<string, string>): { proc: ChildProcess; ready: Promise<void>; stop(): Promise<void> } {
+  const proc = spawn(process.execPath, [join(ROOT, 'dist/src/main.js')], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  const ready = new Promise<void>((res, rej) => {
+    proc.stdout!.on('data', (d) => {
+      out += String(d);
+      if (/Stop with Ctrl-C/.test(out)) res();
+    });
+    proc.on('exit', (code) => rej(new Error(`server exited (${code}): ${out}`)));
+  });
+  const exited = new Promise<void>((res) => proc.on('exit', () => res()));
+  return { proc, ready, stop: async () => { if (proc.exitCode === null) proc.kill('SIGTERM'); await exited; } };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((res, rej) => {
+    const s = createServer();
+    s.once('error', rej);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => res(port));
+    });
+  });
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))]!;
+
+async function pool<T>(items: T[], workers: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: workers }, async () => {
+    while (next < items.length) await fn(items[next++]!);
+  }));
+}
+
+async function bareLoop(files: string[], workers: number, out: string): Promise<number> {
+  const eager = new ImageSizeRegistry().eager();
+  const started = performance.now();
+  await pool(files, workers, async (file) => {
+    const dir = join(out, `${workers}-${file.split('/').pop()}`);
+    await mkdir(dir, { recursive: true });
+    await generateDerivatives(file, eager, (s) => join(dir, `${s.name}.jpg`), { maxImagePixels: 100_000_000, formats: ['jpeg'], placeholder: false });
+  });
+  return files.length / ((performance.now() - started) / 1000);
+}
+
+async function login(base: string, username: string, password: string): Promise<Http> {
+  const res = await fetch(`${base}/api/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
+  if (res.status >= 300) throw new Error(`login failed: ${res.status} ${await res.text()}`);
+  const cookie = res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  const { csrfToken } = (await res.json()) as { csrfToken: string };
+  return (path, init = {}) => fetch(`${base}${path}`, { ...init, headers: { cookie, 'x-csrf-token': csrfToken, ...(init.headers as Record<string, string>) } });
+}
+
+function vmHwmMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
+}
+
+async function main(): Promise<void> {
+  const dir = process.argv[2];
+  if (!dir) throw new Error('usage: npm run bench:ingest <photos dir>');
+  const all = readdirSync(dir).filter((f) => /\.jpe?g$/i.test(f)).sort().map((f) => resolve(dir, f));
+  if (all.length < 2) throw new Error(`need photos in ${dir}`);
+  const phase1 = all.slice(0, PER_PHASE);
+  const phase2 = all.slice(PER_PHASE, PER_PHASE * 2).length ? all.slice(PER_PHASE, PER_PHASE * 2) : phase1;
+  const work = mkdtempSync(join(tmpdir(), 'vitrine-bench-ingest-'));
+  let server: ReturnType<typeof startServer> | undefined;
+  try {
+    console.log(`photos: ${all.length} in ${dir}; ${phase1.length} per phase; ${(readFileSync(all[0]!).length / 1e6).toFixed(1)} MB each`);
+    sharp.cache(false);
+    const bare1 = await bareLoop(phase1, 1, join(work, 'bare'));
+    const bare2 = await bareLoop(phase1, 2, join(work, 'bare'));
+    sharp.cache(true);
+    console.log(`bare sharp loop (decode once, eager sizes): ${bare1.toFixed(2)} photos/s (1 worker), ${bare2.toFixed(2)} photos/s (2 workers)`);
+
+    const port = await freePort();
+    const dataDir = join(work, 'data');
+    server = startServer({ DATA_DIR: dataDir, PORT: String(port), ADMIN_PASSWORD: PASSWORD, LOG_LEVEL: 'warn' });
+    await server.ready;
+    const base = `http://127.0.0.1:${port}`;
+    const admin = await login(base, 'admin', PASSWORD);
+    const album = (await (await admin('/api/v1/albums', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Bench', status: 'private' }) })).json()) as { id: number };
+
+    const uploadAll = async (files: string[], clients: number, mutate = 0): Promise<{ rate: number; ids: number[] }> => {
+      const ids: number[] = [];
+      const started = performance.now();
+      await pool(files, clients, async (file) => {
+        const bytes = readFileSync(file);
+        if (mutate) bytes[bytes.length - 3] ^= mutate; // a distinct hash, still a valid JPEG
+        const form = new FormData();
+        form.append('albumIds', String(album.id));
+        form.append('file', new Blob([new Uint8Array(bytes)], { type: 'image/jpeg' }), file.split('/').pop()!);
+        const res = await admin('/api/v1/photos', { method: 'POST', body: form });
+        if (res.status !== 201) throw new Error(`upload ${file}: ${res.status} ${await res.text()}`);
+        ids.push(((await res.json()) as { photos: Array<{ id: number }> }).photos[0]!.id);
+      });
+      const eager = ['square.jpg', 'thumb.jpg', 'medium.jpg'];
+      const done = (id: number) => eager.every((f) => existsSync(join(dataDir, 'derivatives', String(Math.floor(id / 1000)), String(id), f)));
+      while (!ids.every(done)) await new Promise((r) => setTimeout(r, 20));
+      return { rate: files.length / ((performance.now() - started) / 1000), ids };
+    };
+    const one = await uploadAll(phase1, 1);
+    console.log(`HTTP upload, 1 client:  ${one.rate.toFixed(2)} photos/s until all eager derivatives exist = ${((100 * one.rate) / bare1).toFixed(0)} % of bare (1 worker), ${((100 * one.rate) / bare2).toFixed(0)} % of bare (2 workers)`);
+    const two = await uploadAll(phase2, 2, phase2 === phase1 ? 1 : 0);
+    console.log(`HTTP upload, 2 clients: ${two.rate.toFixed(2)} photos/s until all eager derivatives exist = ${((100 * two.rate) / bare2).toFixed(0)} % of bare (2 workers)`);
+
+    // Cold on-demand `large` vs bare sharp for that size.
+    const sample = one.ids.slice(0, Math.min(9, one.ids.length));
+    const cold: number[] = [];
+    for (const id of sample) {
+      const t0 = performance.now();
+      const res = await admin(`/media/photos/${id}/large.jpg`);
+      await res.arrayBuffer();
+      if (res.status !== 200) throw new Error(`large ${id}: ${res.status}`);
+      cold.push(performance.now() - t0);
+    }
+    const large = new ImageSizeRegistry().get('large')!;
+    const bareLarge: number[] = [];
+    for (const file of phase1.slice(0, sample.length)) {
+      const t0 = performance.now();
+      await generateDerivatives(file, [large], () => join(work, 'bare-large.jpg'), { maxImagePixels: 100_000_000, formats: ['jpeg'], placeholder: false });
+      bareLarge.push(performance.now() - t0);
+    }
+    console.log(`cold on-demand "large": ${median(cold).toFixed(0)} ms median vs bare sharp ${median(bareLarge).toFixed(0)} ms = ${(median(cold) / median(bareLarge)).toFixed(2)}×`);
+
+    // Warm thumb with the permission check: a member who sees the private album through a grant.
+    await admin('/api/v1/users', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'viewer', password: PASSWORD, role: 'member' }) });
+    const users = (await (await admin('/api/v1/users?limit=50')).json()) as { items: Array<{ id: number; username: string }> };
+    const viewerId = users.items.find((u) => u.username === 'viewer')?.id;
+    const grant = await admin(`/api/v1/albums/${album.id}/grants`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userIds: [viewerId] }) });
+    const viewer = grant.status < 300 ? await login(base, 'viewer', PASSWORD) : admin;
+    const who = grant.status < 300 ? 'member with a grant' : `admin (grant route answered ${grant.status})`;
+    const warm: number[] = [];
+    const id = one.ids[0]!;
+    for (let i = 0; i < 400; i++) {
+      const t0 = performance.now();
+      const res = await viewer(`/media/photos/${id}/thumb.jpg`);
+      await res.arrayBuffer();
+      if (res.status !== 200) throw new Error(`thumb: ${res.status}`);
+      if (i >= 50) warm.push(performance.now() - t0);
+    }
+    console.log(`warm "thumb" through HTTP (${who}): p50 ${median(warm).toFixed(2)} ms, p95 ${pct(warm, 95).toFixed(2)} ms`);
+
+    if (LONG > 0) {
+      let uploaded = 0;
+      let round = 2;
+      while (uploaded < LONG) {
+        const batch = all.slice(0, Math.min(all.length, LONG - uploaded));
+        await uploadAll(batch, 2, round++);
+        uploaded += batch.length;
+        console.log(`  long import: ${uploaded}/${LONG}, server peak RSS ${vmHwmMb(server.proc.pid!).toFixed(0)} MB`);
+      }
+    }
+    const total = phase1.length + phase2.length + LONG;
+    console.log(`server peak RSS (VmHWM): ${vmHwmMb(server.proc.pid!).toFixed(0)} MB after ${total} photos ingested`);
+  } finally {
+    await server?.stop();
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,75 @@
+import type { Command } from 'commander';
+import pino from 'pino';
+import { Errors } from '../common/errors.js';
+import { DbJobQueue } from '../jobs/db-job.queue.js';
+import type { JobRecord, JobState } from '../jobs/job-queue.js';
+import { DoctorService, doctorFoundProblems, formatDoctorReport } from '../photos/doctor.service.js';
+import { withAppContext } from './app-context.js';
+import { withDatabase } from './cli-context.js';
+
+const STATES: JobState[] = ['queued', 'active', 'completed', 'failed'];
+
+/** `vitrine jobs [list|retry]` and `vitrine doctor [--repair]`. */
+export function registerMaintenanceCommands(program: Command): void {
+  const jobs = program.command('jobs').description('list background jobs (thumbnails, cleanups) and retry failed ones');
+  jobs
+    .command('list', { isDefault: true })
+    .description('list jobs, newest first')
+    .option('--state <state>', `one of ${STATES.join(', ')}`)
+    .option('--name <name>', 'only jobs of this name, e.g. derivatives.eager')
+    .option('--limit <n>', 'at most this many', '50')
+    .action(async (opts: { state?: string; name?: string; limit: string }) => {
+      if (opts.state !== undefined && !STATES.includes(opts.state as JobState)) throw Errors.invalid('cli.invalid_state', `--state must be one of ${STATES.join(', ')}.`);
+      const limit = Number(opts.limit);
+      if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw Errors.invalid('cli.invalid_limit', '--limit must be a whole number from 1 to 1000.');
+      await withDatabase(async (ds) => {
+        const queue = queueOn(ds);
+        const rows = await queue.list({ state: opts.state as JobState | undefined, name: opts.name, limit });
+        const counts = await ds.query(`SELECT state, count(*)::int AS n FROM jobs GROUP BY state ORDER BY state`);
+        process.stdout.write(`${(counts as { state: string; n: number }[]).map((c) => `${c.state}: ${c.n}`).join('  ') || 'no jobs'}\n`);
+        for (const row of rows) process.stdout.write(`${formatJob(row)}\n`);
+      });
+    });
+  jobs
+    .command('retry')
+    .description('re-queue a failed job (or every failed job with --failed) with a fresh attempt budget')
+    .argument('[id]')
+    .option('--failed', 'every failed job')
+    .option('--name <name>', 'with --failed: only jobs of this name')
+    .action(async (id: string | undefined, opts: { failed?: boolean; name?: string }) => {
+      if ((id === undefined) === !opts.failed) throw Errors.invalid('cli.retry_target', 'Give a job id or --failed (not both).');
+      if (id !== undefined && !/^\d{1,15}$/.test(id)) throw Errors.invalid('cli.invalid_id', `"${id.slice(0, 20)}" is not a job id.`);
+      await withDatabase(async (ds) => {
+        const queue = queueOn(ds);
+        if (opts.failed) {
+          const ids = await queue.retryFailed(opts.name);
+          process.stdout.write(`Re-queued ${ids.length} failed job(s)${ids.length ? `: ${ids.slice(0, 50).join(', ')}` : ''}.\n`);
+          return;
+        }
+        if (!(await queue.retry(Number(id)))) {
+          throw Errors.conflict('job.not_failed', `Job ${id} is not in the failed state (or the same work is already queued).`);
+        }
+        process.stdout.write(`Job ${id} re-queued; the server runs it shortly.\n`);
+      });
+    });
+
+  program
+    .command('doctor')
+    .description('check files against the database: orphan files, missing originals, missing thumbnails (--repair fixes them)')
+    .option('--repair', 'remove orphan files, delete rows whose original is gone, queue missing thumbnails, recount albums')
+    .action(async (opts: { repair?: boolean }) => {
+      const report = await withAppContext((app) => app.get(DoctorService).run({ repair: Boolean(opts.repair) }));
+      process.stdout.write(formatDoctorReport(report));
+      if (!opts.repair && doctorFoundProblems(report)) process.exitCode = 1;
+    });
+}
+
+function queueOn(ds: import('typeorm').DataSource): DbJobQueue {
+  return new DbJobQueue(ds, pino({ level: 'silent' }));
+}
+
+function formatJob(j: JobRecord): string {
+  const when = j.state === 'queued' && j.runAfter.getTime() > Date.now() ? ` next try ${j.runAfter.toISOString()}` : '';
+  const error = j.lastError ? `  error: ${j.lastError.replace(/\s+/g, ' ').slice(0, 160)}` : '';
+  return `#${j.id}  ${j.name}  ${j.state}  attempt ${j.attempts}/${j.maxAttempts}  ${JSON.stringify(j.payload).slice(0, 80)}  created ${j.createdAt.toISOString()}${when}${error}`;
+}

@@ -1,0 +1,100 @@
+import { existsSync, mkdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { unlink } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { Readable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PROCESS_TAG } from '../../src/media/process-tag.js';
+import { DoctorService } from '../../src/photos/doctor.service.js';
+import { PhotoIngestService } from '../../src/photos/photo-ingest.service.js';
+import { StorageRecoveryService } from '../../src/photos/storage-recovery.service.js';
+import { createMediaTestApp, jpeg, type MediaTestApp } from '../e2e/media-harness.js';
+
+/** A tag of a process that is gone: our pid with another random part (a previous run). */
+const DEAD = `${process.pid}x00000000`;
+
+describe('vitrine doctor (DoctorService) and the start-up storage recovery', () => {
+  let t: MediaTestApp;
+  let doctor: DoctorService;
+  let ids: number[];
+  const data = (...p: string[]) => join(t.config.dataDir, ...p);
+  const put = (path: string, content: string | Buffer = 'x') => {
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, content);
+  };
+
+  beforeAll(async () => {
+    t = await createMediaTestApp();
+    doctor = t.app.get(DoctorService);
+    const album = await t.albums.create({ name: 'Doctor' });
+    const ingest = t.app.get(PhotoIngestService);
+    ids = [];
+    for (let i = 0; i < 3; i++) {
+      const r = await ingest.ingest({
+        source: { stream: Readable.from([await jpeg(1100 + i)]) },
+        originalName: `d${i}.jpg`,
+        albumIds: [album.id],
+        principal: { kind: 'user', userId: t.users.admin, username: 'root', role: 'admin', privacyLevel: 8 },
+      });
+      ids.push(r.photo.id);
+    }
+    await t.jobs.drain();
+  });
+  afterAll(() => t?.close());
+
+  it('a healthy library has nothing to report', async () => {
+    const report = await doctor.run({ repair: false });
+    expect(report).toMatchObject({ orphanOriginals: [], orphanDerivativeDirs: [], strayDerivativeTemps: 0, missingOriginals: [], missingDerivatives: [] });
+  });
+
+  it('the recovery removes only what dead processes left: intent originals without a row and their spool files', async () => {
+    const sha = 'ab'.repeat(32);
+    put(data('originals', 'ab', 'ab', `${sha}.jpg`), await jpeg(1200));
+    put(data('tmp', `intent-${DEAD}-${sha}.jpg`), '');
+    put(data('tmp', `upload-${DEAD}-${'0'.repeat(32)}.part`));
+    put(data('tmp', `upload-${PROCESS_TAG}-${'1'.repeat(32)}.part`)); // ours, in flight
+    put(data('tmp', 'ws-chunk-somebody-else')); // not ours to judge
+    const report = await t.app.get(StorageRecoveryService).recover();
+    expect(report).toEqual({ orphanOriginals: [`originals/ab/ab/${sha}.jpg`], abandonedSpools: 1 });
+    expect(existsSync(data('originals', 'ab', 'ab', `${sha}.jpg`))).toBe(false);
+    expect(existsSync(data('tmp', `intent-${DEAD}-${sha}.jpg`))).toBe(false);
+    expect(existsSync(data('tmp', `upload-${PROCESS_TAG}-${'1'.repeat(32)}.part`))).toBe(true);
+    expect(existsSync(data('tmp', 'ws-chunk-somebody-else'))).toBe(true);
+  });
+
+  it('reports orphans, missing originals and missing derivatives; --repair fixes them; a second run is clean', async () => {
+    const orphanSha = 'cd'.repeat(32);
+    put(data('originals', 'cd', 'cd', `${orphanSha}.png`));
+    // Older than the grace period Postgres gives in-flight ingests of other processes.
+    const anHourAgo = new Date(Date.now() - 3600_000);
+    utimesSync(data('originals', 'cd', 'cd', `${orphanSha}.png`), anHourAgo, anHourAgo);
+    put(data('derivatives', '0', '999', 'thumb.jpg'));
+    const strayTemp = data('derivatives', '0', String(ids[0]), `thumb.jpg.${DEAD}.abcdef123456.tmp`);
+    put(strayTemp);
+    const [{ storage_key: lostKey }] = await t.db.dataSource.query(`SELECT storage_key FROM photos WHERE id = $1`, [ids[1]]);
+    await unlink(data(...String(lostKey).split('/')));
+    await unlink(data('derivatives', '0', String(ids[2]), 'thumb.jpg'));
+
+    const found = await doctor.run({ repair: false });
+    expect(found.orphanOriginals).toEqual([`originals/cd/cd/${orphanSha}.png`]);
+    expect(found.orphanDerivativeDirs).toEqual([999]);
+    expect(found.strayDerivativeTemps).toBe(1);
+    expect(found.missingOriginals).toEqual([ids[1]]);
+    expect(found.missingDerivatives).toEqual([ids[2]]);
+    expect(existsSync(data('originals', 'cd', 'cd', `${orphanSha}.png`))).toBe(true); // report only
+    expect((await t.db.dataSource.query(`SELECT count(*)::int AS n FROM photos`))[0].n).toBe(3);
+
+    const fixed = await doctor.run({ repair: true });
+    expect(fixed.requeued).toBe(1);
+    expect(existsSync(data('originals', 'cd', 'cd', `${orphanSha}.png`))).toBe(false);
+    expect(existsSync(data('derivatives', '0', '999'))).toBe(false);
+    expect(existsSync(strayTemp)).toBe(false);
+    expect((await t.db.dataSource.query(`SELECT id FROM photos ORDER BY id`)).map((r: { id: number }) => r.id)).toEqual([ids[0], ids[2]]);
+    const [{ photo_count }] = await t.db.dataSource.query(`SELECT photo_count FROM albums WHERE name = 'Doctor'`);
+    expect(photo_count).toBe(2);
+    await t.jobs.drain();
+    expect(existsSync(data('derivatives', '0', String(ids[2]), 'thumb.jpg'))).toBe(true);
+
+    const clean = await doctor.run({ repair: false });
+    expect(clean).toMatchObject({ orphanOriginals: [], orphanDerivativeDirs: [], strayDerivativeTemps: 0, missingOriginals: [], missingDerivatives: [] });
+  });
+});
