@@ -27,8 +27,21 @@ export interface WsMultipartBody {
  */
 export type WsMultipartReader = (req: Request) => Promise<WsMultipartBody>;
 
+/**
+ * An answer cache for pure read methods (the integration decides which calls, under which key —
+ * principal, params, format, data version). Looked up after the context is built; only successful
+ * answers are stored. A hit skips the invoker, so invoke guards run on misses only.
+ */
+export interface WsResponseCache {
+  /** The cache key of this call, or undefined when it must not be cached. May query (data version). */
+  key(invocation: WsInvocation, ctx: WsContext): string | undefined | Promise<string | undefined>;
+  get(key: string): WsHttpResponse | undefined;
+  set(key: string, response: WsHttpResponse): void;
+}
+
 export interface WsExpressOptions extends WsInvokerOptions {
   readMultipart?: WsMultipartReader;
+  responseCache?: WsResponseCache;
   /** Largest urlencoded body read (PHP's post_max_size). Default 64 MiB (addChunk sends base64). */
   maxBodyBytes?: number;
   /** max_input_vars / max_input_nesting_level. */
@@ -82,18 +95,24 @@ async function handle(
   const invocation = parsed as WsInvocation;
 
   let outcome: WsOutcome;
+  let cacheKey: string | undefined;
   if (bodyError) {
     outcome = { ok: false, error: bodyError };
   } else {
     try {
       const ctx = await contextFactory(req, res, parsed);
+      cacheKey = options.responseCache ? await options.responseCache.key(invocation, ctx) : undefined;
+      const hit = cacheKey === undefined ? undefined : options.responseCache!.get(cacheKey);
+      if (hit) return hit;
       outcome = await invoker.invoke(invocation, ctx);
     } catch (error) {
       if (!(error instanceof WsError)) options.onError?.(error);
       outcome = { ok: false, error: toWsError(error) };
     }
   }
-  return encodeWsResponse(invocation.format, outcome, options.onError);
+  const response = encodeWsResponse(invocation.format, outcome, options.onError);
+  if (cacheKey !== undefined && outcome.ok) options.responseCache!.set(cacheKey, response);
+  return response;
 }
 
 /** `$_POST` sources: urlencoded (raw bytes) or multipart (through the seam); other types give none. */
