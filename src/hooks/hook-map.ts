@@ -5,6 +5,8 @@ import type {
   ChangeSet,
   HookContext,
   ImageSizeSpec,
+  ImageVariant,
+  ImageVariantRequest,
   ImportCandidate,
   PageInjection,
   PhotoMetadata,
@@ -63,6 +65,13 @@ export interface CoreHookMap {
   'photo.viewModel': { kind: 'filter'; value: PhotoView; args: [ctx: RenderContext]; phase: 'afterCommit'; since: '0.1.0' };
   /** The named derivative sizes, read once at start-up: add, change or disable sizes. */
   'image.sizes': { kind: 'filter'; value: Record<string, ImageSizeSpec>; args: []; phase: 'inTransaction'; since: '0.1.0' };
+  /**
+   * Which variant of a derivative a request gets: `null` (the clean image) or a variant with a
+   * cache key and a transform of the clean bytes, e.g. a watermark for visitors without the
+   * download right. Runs on every derivative request; a failing handler fails the request (no
+   * clean image slips out).
+   */
+  'image.variant': { kind: 'filter'; value: ImageVariant | null; args: [request: ImageVariantRequest]; phase: 'inTransaction'; since: '0.1.0' };
   'user.loggedIn': { kind: 'action'; args: [user: UserRef, ctx: HookContext]; phase: 'afterCommit'; since: '0.1.0' };
   'share.opened': { kind: 'action'; args: [share: ShareLinkRef, ctx: HookContext]; phase: 'afterCommit'; since: '0.1.0' };
   'site.head': { kind: 'filter'; value: PageInjection[]; args: [ctx: RenderContext]; phase: 'afterCommit'; since: '0.1.0' };

@@ -127,6 +127,13 @@ export interface PhotoMetadata {
   keywords: string[];
   /** Plugin fields, namespaced by plugin name: `{ "film-roll": { "stock": "HP5" } }`. */
   plugins: Record<string, Record<string, MetadataValue>>;
+  /**
+   * What the extractor read but core does not map to a column, by source (`ifd0`, `exif`, `iptc`,
+   * `xmp.<namespace>`), with exifr's tag names and raw values (numbers, not labels); sanitised
+   * and bounded, never GPS. Read it instead of parsing the file again. Absent when the caller had
+   * no extracted metadata (then a plugin may read `file.path` itself).
+   */
+  readonly raw?: Readonly<Record<string, unknown>>;
 }
 
 /** Which fields of a photo or album changed, with values before and after. */
@@ -142,6 +149,32 @@ export interface ImageSizeSpec {
   readonly eager: boolean;
   /** Known (URLs resolve) but not offered, like Piwigo's 3xlarge; default true. Same shape as src/media's spec. */
   readonly enabled?: boolean;
+}
+
+/** A request for a derivative, as the `image.variant` filter sees it (already visibility-checked). */
+export interface ImageVariantRequest {
+  readonly photoId: number;
+  /** Size name, e.g. `medium`. */
+  readonly size: string;
+  readonly format: 'jpeg' | 'webp' | 'avif';
+  /** Whether the requester has the `download` right (may get the original, so never needs a protected variant). */
+  readonly canDownload: boolean;
+  readonly actor: ActorRef;
+}
+
+/**
+ * A variant of a derivative. Core builds it once from the clean derivative and caches it under
+ * `key`, next to the clean file, so visitors who get the variant and visitors who get the clean
+ * image never share a cached file or an ETag.
+ */
+export interface ImageVariant {
+  /**
+   * Cache key, `[a-z0-9][a-z0-9.-]{0,63}`; it must change whenever the output would (include a hash of
+   * your settings). A second plugin wrapping a variant joins the keys, e.g. `wm-1a2b.frame-9f`.
+   */
+  readonly key: string;
+  /** Turns the clean derivative (encoded in `request.format`) into the variant's bytes, same format. */
+  transform(input: Buffer, request: ImageVariantRequest): Promise<Buffer>;
 }
 
 /** A short form of an album for lists and breadcrumbs in view models. */

@@ -14,3 +14,8 @@ export { PLUGIN_CONTEXT, type DynamicContributions, type PluginContext, type Plu
 export { HookRejection } from '../hooks/hook.errors.js';
 export type * from '../hooks/hook-payloads.js';
 export type { HookMap, HookName, HookHandler, HookArgs, HookValue } from '../hooks/hook-map.js';
+/** Route policies for plugin controllers: every route declares `@CheckPolicies(...)` or `@Public()`. */
+export { CheckPolicies, Public } from '../access/policies.decorator.js';
+/** Who sent a request (for `ctx.services` calls in controllers). */
+export { requestActor } from '../plugin-host/plugin-actor.js';
+export { VitrineError } from '../common/errors.js';

@@ -69,6 +69,11 @@ export interface MetadataFieldContribution {
   public?: boolean;
   /** Extra check after the type check; return a message to refuse the value. */
   validate?(value: MetadataValue): string | undefined;
+  /**
+   * Display text of a value on photo pages (themes' details panel), e.g. `52` → `52 mm`.
+   * Default: the value as text (dates as ISO 8601, booleans as Yes/No). Themes escape it.
+   */
+  format?(value: MetadataValue): string;
 }
 
 /** A named derivative size, added to core's (see DESIGN §4). */
@@ -164,6 +169,17 @@ export interface PermissionContribution {
   defaultRoles?: readonly UserRole[];
 }
 
+/**
+ * The request an admin page handler answers: a site request plus the method and, for POST, the
+ * form fields (already CSRF-checked by the admin). A form on the page posts to the page itself
+ * and carries `<input type="hidden" name="_csrf" value="{{csrf}}">` (`csrf` is in the template's context).
+ */
+export interface AdminPageRequest extends SiteRouteRequest {
+  method?: 'GET' | 'POST';
+  /** Form fields of a POST; empty for GET. */
+  body?: Record<string, string | string[]>;
+}
+
 /** A server-rendered admin page at `/admin/plugins/<plugin>/<path>`. */
 export interface AdminPageContribution<O = unknown> {
   /** Path below the plugin's admin root, e.g. `settings` or `` for the root. */
@@ -171,8 +187,8 @@ export interface AdminPageContribution<O = unknown> {
   title: string;
   /** `<plugin>/<template>` from this plugin's views. */
   template: string;
-  /** Builds the view model. */
-  handler?(req: SiteRouteRequest, ctx: PluginContext<O>): unknown | Promise<unknown>;
+  /** Builds the view model (on GET, and on POST after handling the form). */
+  handler?(req: AdminPageRequest, ctx: PluginContext<O>): unknown | Promise<unknown>;
   /** CASL permission needed; default: manage the plugin (admins). */
   permission?: { action: string; subject: string };
 }

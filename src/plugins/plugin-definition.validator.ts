@@ -44,6 +44,7 @@ const definitionSchema = z
             searchable: z.boolean().optional(),
             public: z.boolean().optional(),
             validate: fn.optional(),
+            format: fn.optional(),
           })
           .strict()
           .refine((f) => (f.type === 'enum') === (f.values !== undefined), 'an enum field needs "values", and only an enum field has them'),

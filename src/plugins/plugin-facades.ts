@@ -17,6 +17,20 @@ export interface PluginServices {
   jobs: JobsFacade;
   /** Repositories of this plugin's own entities only. */
   data: PluginDataFacade;
+  /** This plugin's settings (e.g. from its own admin page). */
+  settings: SettingsFacade;
+}
+
+/** The plugin's own settings, as an admin edits them. */
+export interface SettingsFacade {
+  /**
+   * Validates `values` with the plugin's options schema (defaults filled in), stores them and
+   * applies them at once: `ctx.options` returns the new settings from then on (contributions
+   * made at start-up, such as routes, still need a restart). `as` needs `manage Plugin`.
+   * @throws VitrineError `plugin.invalid_settings` (400) with one field per problem;
+   *   `plugin.forbidden` (403)
+   */
+  update(values: unknown, as: ActorRef): Promise<void>;
 }
 
 /** A page of results with an opaque cursor for the next page (null at the end). */
@@ -49,6 +63,21 @@ export interface PhotosFacade {
   ): Promise<PhotoRef>;
   /** Imports one item through the full pipeline (checks, hooks, derivatives) and returns the photo. */
   import(item: ImportItem, as: ActorRef): Promise<PhotoRef>;
+  /**
+   * Visible photos that have a location (newest first), optionally of one album (and its
+   * sub-albums when `recursive`), at most `limit` (default 1000, at most 5000). The same
+   * visibility as `list`: a photo `as` may not see never appears, nor do its coordinates. Core's
+   * own pages show locations to signed-in users only; a plugin showing them to guests should
+   * make that a setting.
+   */
+  locations(query: { albumId?: number; recursive?: boolean; limit?: number }, as: ActorRef): Promise<PhotoLocation[]>;
+}
+
+/** A photo and where it was taken (WGS 84 degrees). */
+export interface PhotoLocation {
+  photo: PhotoRef;
+  latitude: number;
+  longitude: number;
 }
 
 /** This plugin's metadata fields (its namespace only), validated against their declarations. */

@@ -19,7 +19,7 @@ export interface PluginSource {
 /** The plugin's tables and metadata. Implemented by integration with TypeORM. */
 export interface PluginDataManager {
   /** Runs the plugin's pending migrations (creates or upgrades its tables). Idempotent. */
-  migrate(plugin: LoadedPlugin): Promise<void>;
+  migrate(plugin: LoadedPlugin): Promise<unknown>;
   /** Reverts its migrations (drops `plugin_<name>_*`) and removes its metadata namespace from photos. */
   dropData(plugin: LoadedPlugin): Promise<void>;
 }
