@@ -4,6 +4,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import { AccessModule } from './access/access.module.js';
+import { AdminModule } from './admin/admin.module.js';
 import { AlbumModule } from './albums/album.module.js';
 import { ApiModule } from './api/api.module.js';
 import { AuditModule } from './audit/audit.module.js';
@@ -14,14 +15,22 @@ import { VITRINE_CONFIG, type VitrineConfig } from './config/config.js';
 import { HealthModule } from './health/health.module.js';
 import { SiteModule } from './site/site.module.js';
 import { JobsModule } from './jobs/jobs.module.js';
+import { PiwigoApiModule } from './piwigo-api/piwigo-api.module.js';
 import { PhotosModule } from './photos/photos.module.js';
+import { ImportersModule } from './importers/importers.module.js';
+import { UploadsModule } from './uploads/uploads.module.js';
+import type { PluginHost } from './plugin-host/plugin-host.js';
+import { PluginHostModule } from './plugin-host/plugin-host.module.js';
 import { UserModule } from './users/user.module.js';
+import { WsImagesModule } from './ws-images/ws-images.module.js';
 
 export interface AppModuleOptions {
   config: VitrineConfig;
   /** An initialised, migrated DataSource (opened before Nest so errors are reported cleanly). */
   dataSource: DataSource;
   logger: Logger;
+  /** The started plugin system (see PluginHost.start): hooks, contributions, plugin API modules. */
+  plugins: PluginHost;
 }
 
 @Global()
@@ -60,6 +69,12 @@ export class AppModule {
         ApiModule,
         JobsModule,
         PhotosModule,
+        UploadsModule,
+        ImportersModule,
+        PluginHostModule.forRoot(options.plugins),
+        PiwigoApiModule,
+        AdminModule,
+        WsImagesModule,
         // Last: the site's routes (/, /albums/…) come after every API route.
         SiteModule,
       ],

@@ -1,5 +1,5 @@
 import { AbilityBuilder, createMongoAbility, type ForcedSubject, type MongoAbility } from '@casl/ability';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { isAdmin, type Principal } from './principal.js';
 
@@ -24,9 +24,23 @@ const WRITE_ACTIONS: Action[] = ['create', 'update', 'delete', 'upload', 'grant'
  * CASL decides actions on objects; what a principal may *see* in lists is the SQL visibility
  * filter's job (CASL cannot express "an ancestor grants access").
  */
+/** Injection token (optional): permissions plugins add to the catalogue, with the roles granted them. */
+export const EXTRA_PERMISSIONS = Symbol('EXTRA_PERMISSIONS');
+
+/** A permission outside the core catalogue (a plugin's), e.g. `moderate` on `FilmRoll`. */
+export interface ExtraPermission {
+  action: string;
+  subject: string;
+  /** Roles that have it; administrators have every permission anyway (`manage all`). */
+  roles: readonly string[];
+}
+
 @Injectable()
 export class AbilityFactory {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    @Optional() @Inject(EXTRA_PERMISSIONS) private readonly extra: readonly ExtraPermission[] = [],
+  ) {}
 
   async forPrincipal(principal: Principal): Promise<AppAbility> {
     const { can, cannot, build } = new AbilityBuilder<AppAbility>(createMongoAbility);
@@ -54,8 +68,11 @@ export class AbilityFactory {
         can('update', 'Photo', { addedBy: self });
         can('delete', 'Photo', { addedBy: self });
       }
+      for (const p of this.extra) if (p.roles.includes(principal.role)) can(p.action as Action, p.subject as SubjectName);
       if (principal.apiKey && !principal.apiKey.scopes.includes('write')) {
         for (const action of WRITE_ACTIONS) cannot(action, 'all');
+        // Plugin actions may write too: a read-scope key keeps only plugin `read` actions.
+        for (const p of this.extra) if (p.action !== 'read') cannot(p.action as Action, p.subject as SubjectName);
       }
     }
     return build();

@@ -1,5 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
+import { currentHookContext } from '../hooks/hook-context.js';
+import { HookRegistry } from '../hooks/hook.registry.js';
 import { DataSource } from 'typeorm';
 import { Errors, VitrineError } from '../common/errors.js';
 import { returnedRows } from '../database/sql-result.js';
@@ -46,7 +48,24 @@ const hashToken = (token: string) => createHash('sha256').update(token, 'utf8').
  */
 @Injectable()
 export class ShareLinkService {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    @Optional() private readonly hooks: HookRegistry = new HookRegistry(),
+  ) {}
+
+  /** `share.opened`, after a visitor opened a link (token or password accepted). Never throws. */
+  async opened(linkId: number): Promise<void> {
+    if (this.hooks.subscriptions('share.opened').length === 0) return;
+    const rows: { id: number; album_id: number | null; label: string | null; expires_at: Date | string | null }[] = await this.dataSource.query(
+      `SELECT id, album_id, label, expires_at FROM share_links WHERE id = $1`,
+      [linkId],
+    );
+    const r = rows[0];
+    if (!r) return;
+    const share = { id: r.id, albumId: r.album_id, label: r.label, expiresAt: r.expires_at === null ? null : new Date(r.expires_at) };
+    // hook: share.opened (after commit; errors are logged with the plugin's name)
+    await this.hooks.doAction('share.opened', share, { ...currentHookContext(), actor: { userId: null, username: null, role: 'guest', via: 'shareLink' } });
+  }
 
   /** Creates a link; the token is returned once and never stored in clear. */
   async create(input: CreateShareLinkInput): Promise<{ token: string; link: ShareLinkSummary }> {
@@ -128,6 +147,7 @@ export class ShareLinkService {
       }
     }
     await this.dataSource.query(`UPDATE share_links SET last_used_at = now() WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')`, [link.id]);
+    await this.opened(link.id);
     return { kind: 'share', shareLinkId: link.id, role: 'guest', privacyLevel: 0, allowDownload: link.allow_download };
   }
 }

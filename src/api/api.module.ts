@@ -20,6 +20,6 @@ import { UserController } from './users/user.controller.js';
   imports: [AlbumModule, UserModule, PhotosModule],
   controllers: [AlbumController, AlbumPhotoController, PhotoController, TagController, SearchController, UserController, GroupController, ServerInfoController],
   providers: [AlbumReadService, PhotoReadService, PhotoEditService, TagService],
-  exports: [TagService, PhotoReadService],
+  exports: [TagService, PhotoReadService, PhotoEditService],
 })
 export class ApiModule {}

@@ -3,6 +3,8 @@ import { z } from 'zod';
 import { CheckPolicies } from '../access/policies.decorator.js';
 import { parseInput } from '../common/validation.js';
 import { AuditService, type AuditPage } from './audit.service.js';
+import { ApiDoc } from '../api/api-schema.decorator.js';
+import { ApiTags } from '@nestjs/swagger';
 
 const isoDate = z.union([z.iso.datetime({ offset: true }), z.iso.date()]).transform((s) => new Date(s));
 const querySchema = z.strictObject({
@@ -16,7 +18,23 @@ const querySchema = z.strictObject({
   limit: z.string().regex(/^\d{1,3}$/).transform(Number).pipe(z.number().int().min(1).max(200)).optional(),
 });
 
+const auditPage = z.object({
+  items: z.array(
+    z.object({
+      id: z.number().int(),
+      at: z.iso.datetime(),
+      actor: z.object({ userId: z.number().int().nullable(), label: z.string() }),
+      action: z.string(),
+      target: z.object({ type: z.string().nullable(), id: z.string().nullable() }),
+      ip: z.string().nullable(),
+      summary: z.record(z.string(), z.unknown()),
+    }),
+  ),
+  nextCursor: z.string().nullable(),
+});
+
 /** `GET /api/v1/audit`: the audit log, newest first, for administrators (webmaster, admin). */
+@ApiTags('audit')
 @Controller('api/v1/audit')
 export class AuditController {
   constructor(private readonly audit: AuditService) {}
@@ -27,6 +45,7 @@ export class AuditController {
    */
   @Get()
   @CheckPolicies((ability) => ability.can('read', 'AuditLog'))
+  @ApiDoc({ summary: 'The audit log, newest first (filters, cursor pages)', query: querySchema, response: auditPage })
   list(@Query() query: unknown): Promise<AuditPage> {
     const q = parseInput(querySchema, query, 'query');
     return this.audit.list({

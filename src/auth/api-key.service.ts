@@ -5,7 +5,7 @@ import { AuditService } from '../audit/audit.service.js';
 import { Errors, VitrineError } from '../common/errors.js';
 import { returnedRows } from '../database/sql-result.js';
 import type { PrivacyLevel, Role } from '../users/user.entity.js';
-import { apiKeyPrefix, generateApiKey, hashApiKey, sameDigest } from './api-key.token.js';
+import { apiKeyPrefix, generateApiKey, generatePiwigoApiKey, hashApiKey, sameDigest } from './api-key.token.js';
 import { AUTH_SETTINGS, type AuthSettings } from './auth.settings.js';
 
 /** Scopes a key can carry. `write` implies `read`. */
@@ -31,6 +31,8 @@ export interface ApiKeySummary {
 
 export interface CreateApiKeyInput {
   name: string;
+  /** `piwigo` makes a `pkid-…:<secret>` key for ws.php clients (see api-key.token.ts); default `vitrine` (`vtr_…`). */
+  format?: 'vitrine' | 'piwigo';
   scopes?: ApiKeyScope[];
   expiresAt?: Date | null;
 }
@@ -74,7 +76,7 @@ export class ApiKeyService {
     );
     if (n >= MAX_KEYS_PER_USER) throw Errors.conflict('api_key.too_many', `You already have ${MAX_KEYS_PER_USER} active keys; revoke one first.`);
     for (let attempt = 0; attempt < 5; attempt++) {
-      const fresh = generateApiKey();
+      const fresh = input.format === 'piwigo' ? generatePiwigoApiKey(new Date(now)) : generateApiKey();
       const rows: ApiKeyRow[] = await this.dataSource.query(
         `INSERT INTO api_keys (user_id, name, key_prefix, key_hash, scopes, expires_at)
          SELECT $1, $2, $3, $4, $5::jsonb, $6::timestamptz WHERE NOT EXISTS (SELECT 1 FROM api_keys WHERE key_prefix = $3)

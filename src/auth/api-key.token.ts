@@ -18,9 +18,35 @@ export function generateApiKey(): NewApiKey {
   return { key, prefix, hash: hashApiKey(key) };
 }
 
-/** The prefix of a well-formed key, or null. */
+/**
+ * Keys created through ws.php (`pwg.users.api_key.create`) have Piwigo's shape, because its clients
+ * parse it: `pkid-YYYYMMDD-<20 alphanumerics>:<40 alphanumerics>` (the public id, then the secret;
+ * clients send both joined by `:` in `X-PIWIGO-API`). The public id is the stored prefix.
+ */
+export const PIWIGO_API_KEY_PATTERN = /^(pkid-\d{8}-[A-Za-z0-9]{20}):([A-Za-z0-9]{40})$/;
+
+/** A key in Piwigo's shape (see {@link PIWIGO_API_KEY_PATTERN}), dated `now` (UTC). */
+export function generatePiwigoApiKey(now: Date): NewApiKey {
+  const date = now.toISOString().slice(0, 10).replaceAll('-', '');
+  const prefix = `pkid-${date}-${randomAlphanumerics(20)}`;
+  const key = `${prefix}:${randomAlphanumerics(40)}`;
+  return { key, prefix, hash: hashApiKey(key) };
+}
+
+function randomAlphanumerics(length: number): string {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+  let out = '';
+  while (out.length < length) {
+    for (const byte of randomBytes(length * 2)) {
+      if (byte < 248 && out.length < length) out += alphabet[byte % 62]; // 248 = 4 × 62: no modulo bias
+    }
+  }
+  return out;
+}
+
+/** The prefix of a well-formed key (either shape), or null. */
 export function apiKeyPrefix(key: string): string | null {
-  return API_KEY_PATTERN.exec(key)?.[1] ?? null;
+  return API_KEY_PATTERN.exec(key)?.[1] ?? PIWIGO_API_KEY_PATTERN.exec(key)?.[1] ?? null;
 }
 
 /** sha256 of the key, lower-case hex (the `api_keys.key_hash` value). */

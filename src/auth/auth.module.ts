@@ -31,7 +31,7 @@ import { SessionService } from './session.service.js';
     AuthMiddleware,
     LoginPageRenderer,
   ],
-  exports: [AUTH_SETTINGS, SessionService, ApiKeyService, PrincipalResolverRegistry, LoginPageRenderer],
+  exports: [AUTH_SETTINGS, CredentialService, SessionService, ApiKeyService, PrincipalResolverRegistry, LoginPageRenderer],
 })
 export class AuthModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {

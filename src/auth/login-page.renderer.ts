@@ -1,12 +1,44 @@
 import { Injectable } from '@nestjs/common';
+import type { Request } from 'express';
 import type { LoginView } from '../themes/theme-page.types.js';
 
+/** CSP of the built-in login document: no scripts, no styles, nothing but the form. */
+export const BUILTIN_LOGIN_CSP = "default-src 'none'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+/** A renderer that draws the login page with the active theme (plugged in by the site module). */
+export interface ThemedLoginRenderer {
+  render(req: Request, view: LoginView, csrfToken: string): Promise<string>;
+  /** The CSP the themed page needs (its stylesheets and scripts). */
+  readonly contentSecurityPolicy: string;
+}
+
 /**
- * Renders the login page. A minimal, dependency-free HTML form for now; the theme engine will
- * replace this one method (render the `login` page context with the same {@link LoginView}).
+ * Renders the login page: with the active theme's `login` template once the site module has
+ * plugged it in ({@link useThemed}), else — or when the theme fails — a minimal, dependency-free
+ * built-in HTML form.
  */
 @Injectable()
 export class LoginPageRenderer {
+  private themed: ThemedLoginRenderer | undefined;
+
+  /** Called once by the site module at start. */
+  useThemed(renderer: ThemedLoginRenderer): void {
+    this.themed = renderer;
+  }
+
+  /** The page for this request and the CSP to send with it. */
+  async page(req: Request, view: LoginView, csrfToken: string): Promise<{ html: string; csp: string }> {
+    if (this.themed) {
+      try {
+        return { html: await this.themed.render(req, view, csrfToken), csp: this.themed.contentSecurityPolicy };
+      } catch {
+        // The themed renderer logs its own failure; the built-in form keeps login possible.
+      }
+    }
+    return { html: this.render(view, csrfToken), csp: BUILTIN_LOGIN_CSP };
+  }
+
+  /** The built-in document. */
   render(view: LoginView, csrfToken: string): string {
     const e = escapeHtml;
     return `<!doctype html>

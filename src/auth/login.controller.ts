@@ -31,8 +31,8 @@ export class LoginController {
 
   @Get('login')
   @Public()
-  form(@Req() req: Request, @Res() res: Response, @Query('next') next?: unknown): void {
-    this.page(req, res, 200, { next: safeNextPath(next), username: '', error: null });
+  async form(@Req() req: Request, @Res() res: Response, @Query('next') next?: unknown): Promise<void> {
+    await this.page(req, res, 200, { next: safeNextPath(next), username: '', error: null });
   }
 
   @Post('login')
@@ -60,17 +60,18 @@ export class LoginController {
     res.redirect(303, '/');
   }
 
-  /** One call renders the page: the theme engine will take over `LoginPageRenderer.render`. */
-  private page(req: Request, res: Response, status: number, state: { next: string; username: string; error: string | null }): void {
+  /** Renders the page with the active theme (or the built-in form) and the CSP it needs. */
+  private async page(req: Request, res: Response, status: number, state: { next: string; username: string; error: string | null }): Promise<void> {
     const action = state.next === '/' ? '/login' : `/login?next=${encodeURIComponent(state.next)}`;
-    const html = this.renderer.render({ action, returnTo: state.next, username: state.username, error: state.error, resetUrl: null }, csrfTokenFor(req) ?? '');
+    const { html, csp } = await this.renderer.page(req, { action, returnTo: state.next, username: state.username, error: state.error, resetUrl: null }, csrfTokenFor(req) ?? '');
     res
       .status(status)
       .set({
         'Content-Type': 'text/html; charset=utf-8',
         'Cache-Control': 'no-store',
         'X-Frame-Options': 'DENY',
-        'Content-Security-Policy': "default-src 'none'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+        'Content-Security-Policy': csp,
+        'X-Content-Type-Options': 'nosniff',
         'Referrer-Policy': 'same-origin',
       })
       .send(html);

@@ -1,4 +1,6 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { currentHookContext } from '../hooks/hook-context.js';
+import { HookRegistry } from '../hooks/hook.registry.js';
 import type { Request } from 'express';
 import { DataSource } from 'typeorm';
 import type { Principal } from '../access/principal.js';
@@ -49,6 +51,7 @@ export class SessionService {
     private readonly audit: AuditService,
     @Inject(AUTH_SETTINGS) private readonly settings: AuthSettings,
     @Inject(VITRINE_CONFIG) private readonly config: VitrineConfig,
+    @Optional() private readonly hooks: HookRegistry = new HookRegistry(),
   ) {}
 
   /**
@@ -72,6 +75,11 @@ export class SessionService {
     const principal: Principal = { kind: 'user', userId: user.id, username: user.username, role: user.role, privacyLevel: user.privacyLevel };
     (req as Request & { principal?: Principal }).principal = principal;
     await this.audit.record({ actor: principal, action: 'auth.login', targetType: 'user', targetId: user.id, ip: clientIp(req), summary: { channel } });
+    // hook: user.loggedIn (after the session is saved; errors are logged, the login succeeds)
+    await this.hooks.doAction('user.loggedIn', { id: user.id, username: user.username, role: user.role }, {
+      ...currentHookContext(),
+      actor: { userId: user.id, username: user.username, role: user.role, via: 'session' },
+    });
     return { ...user, lastLoginAt: at };
   }
 

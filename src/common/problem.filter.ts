@@ -1,7 +1,8 @@
-import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Inject } from '@nestjs/common';
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Inject, NotFoundException, Optional } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import type { Logger } from 'pino';
 import { HTTP_STATUS_BY_KIND, VitrineError } from './errors.js';
+import { HTML_ERROR_PAGES, type HtmlErrorPages, wantsHtmlNotFound } from './html-error-pages.js';
 import { LOGGER } from './logger.js';
 
 /** The RFC 9457 body every error answer of the HTTP API has. */
@@ -53,15 +54,23 @@ export function toProblem(error: unknown, instance?: string): ProblemDetails {
   };
 }
 
-/** Global exception filter for HTTP routes: one error shape everywhere. */
+/**
+ * Global exception filter for HTTP routes: one error shape everywhere. Exception: a GET for a path
+ * no route matches, outside the machine paths (`/api`, `/media`, `/ws.php`, …), is a visitor's
+ * mistyped URL and gets the site's themed 404 page ({@link HTML_ERROR_PAGES}) when one is provided.
+ */
 @Catch()
 export class ProblemFilter implements ExceptionFilter {
-  constructor(@Inject(LOGGER) private readonly logger: Logger) {}
+  constructor(
+    @Inject(LOGGER) private readonly logger: Logger,
+    @Optional() @Inject(HTML_ERROR_PAGES) private readonly pages?: HtmlErrorPages,
+  ) {}
 
-  catch(error: unknown, host: ArgumentsHost): void {
+  catch(error: unknown, host: ArgumentsHost): void | Promise<void> {
     const http = host.switchToHttp();
     const req = http.getRequest<Request>();
     const res = http.getResponse<Response>();
+    if (this.pages && error instanceof NotFoundException && wantsHtmlNotFound(req.method, req.path)) return this.pages.catch(error, host);
     const problem = toProblem(error, req.originalUrl);
     if (problem.status >= 500) this.logger.error({ err: error, url: req.originalUrl }, 'request failed');
     if (res.headersSent) return;

@@ -48,7 +48,10 @@ export class SharePageController {
       const ctx = await this.contexts.forRequest(req);
       return sendPage(res, ctx.theme, lockedSharePage(ctx, link, token, null));
     }
-    if (!opened) this.setCookie(req, res, link.id, secret);
+    if (!opened) {
+      this.setCookie(req, res, link.id, secret);
+      await this.shares.opened(link.id); // hook: share.opened (first visit of a link without password)
+    }
     const ctx = await this.contexts.forRequest(req, sharePrincipal(link));
     await sendPage(res, ctx.theme, await openSharePage(ctx, link, token, page));
   }

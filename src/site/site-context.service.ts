@@ -1,3 +1,4 @@
+import { MetadataFieldCatalog } from '../plugin-host/plugin-metadata.js';
 import { Inject, Injectable, type OnApplicationBootstrap, Optional } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { LOGGER } from '../common/logger.js';
@@ -60,6 +61,7 @@ export class SiteContextService implements OnApplicationBootstrap {
     @Inject(VITRINE_CONFIG) private readonly config: VitrineConfig,
     @Inject(LOGGER) private readonly logger: Logger,
     @Optional() registry?: ImageSizeRegistry,
+    @Optional() private readonly fields?: MetadataFieldCatalog,
   ) {
     this.paths = new SitePaths(config.publicUrl);
     this.imageSizes = new SiteImageSizes(registry ?? new ImageSizeRegistry());
@@ -110,7 +112,7 @@ export class SiteContextService implements OnApplicationBootstrap {
       paths: this.paths,
       cards: new PhotoCardBuilder(this.paths, this.imageSizes.for(theme)),
       albums,
-      photos: new SitePhotoRepository(em),
+      photos: new SitePhotoRepository(em, (this.fields?.searchable() ?? []).filter((f) => f.field.public).map((f) => ({ plugin: f.plugin, key: f.field.key }))),
       perPage: theme.manifest.config.per_page,
     };
   }

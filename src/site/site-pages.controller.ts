@@ -1,4 +1,5 @@
-import { Controller, Get, Param, Query, Req, Res, UseFilters, UseInterceptors } from '@nestjs/common';
+import { Controller, Get, Optional, Param, Query, Req, Res, UseFilters, UseInterceptors } from '@nestjs/common';
+import { PluginSiteViews } from '../plugin-host/plugin-site.views.js';
 import type { Request, Response } from 'express';
 import { Public } from '../access/policies.decorator.js';
 import { buildAlbumPage } from './album-page.builder.js';
@@ -9,7 +10,10 @@ import { SiteContextService } from './site-context.service.js';
 import { SiteErrorFilter } from './site-error.filter.js';
 import { SiteHeadersInterceptor } from './site-headers.js';
 import { siteNotFound } from './site-not-found.js';
-import { sendPage } from './site-response.js';
+import type { PageView } from '../themes/theme-view.types.js';
+import type { SiteContext } from './site-context.service.js';
+import { SitePageCache } from './site-page.cache.js';
+import { sendHtml } from './site-response.js';
 
 type QueryBag = Record<string, unknown>;
 
@@ -33,13 +37,32 @@ function pageOf(query: QueryBag): number {
 @UseFilters(SiteErrorFilter)
 @UseInterceptors(SiteHeadersInterceptor)
 export class SitePagesController {
-  constructor(private readonly contexts: SiteContextService) {}
+  constructor(
+    private readonly contexts: SiteContextService,
+    private readonly cache: SitePageCache,
+    @Optional() private readonly views?: PluginSiteViews,
+  ) {}
+
+  /**
+   * Renders a page: from the anonymous page cache when it holds this URL for the current access
+   * epoch, else built (`build` returns the page, or a URL to redirect to with 301) and stored.
+   */
+  private async respond(req: Request, res: Response, build: (ctx: SiteContext) => Promise<PageView | { redirect: string }>): Promise<void> {
+    const key = await this.cache.keyFor(req);
+    const hit = this.cache.get(key);
+    if (hit !== undefined) return sendHtml(res, hit);
+    const ctx = await this.contexts.forRequest(req);
+    const page = await build(ctx);
+    if ('redirect' in page) return res.redirect(301, page.redirect);
+    const html = await ctx.theme.renderPage(page);
+    this.cache.set(key, html);
+    sendHtml(res, html);
+  }
 
   /** Home: visible top-level albums and recent photos. */
   @Get()
   async home(@Req() req: Request, @Res() res: Response): Promise<void> {
-    const ctx = await this.contexts.forRequest(req);
-    await sendPage(res, ctx.theme, await buildHomePage(ctx));
+    await this.respond(req, res, (ctx) => buildHomePage(ctx));
   }
 
   /** `/albums/12-paris?page=2&sort=taken-desc`; `/albums/12` and wrong slugs redirect (301) to the canonical URL. */
@@ -47,10 +70,13 @@ export class SitePagesController {
   async album(@Param('ref') ref: string, @Query() query: QueryBag, @Req() req: Request, @Res() res: Response): Promise<void> {
     const match = ALBUM_REF.exec(ref);
     if (!match) throw siteNotFound();
-    const ctx = await this.contexts.forRequest(req);
-    const result = await buildAlbumPage(ctx, { id: Number(match[1]), slug: match[2] ?? null, page: pageOf(query), sort: query.sort });
-    if (result.kind === 'redirect') return res.redirect(301, result.url);
-    await sendPage(res, ctx.theme, result.page);
+    const page = pageOf(query);
+    await this.respond(req, res, async (ctx) => {
+      const result = await buildAlbumPage(ctx, { id: Number(match[1]), slug: match[2] ?? null, page, sort: query.sort });
+      if (result.kind === 'redirect') return { redirect: result.url };
+      await this.views?.albumPage(result.page); // hook: album.viewModel
+      return result.page;
+    });
   }
 
   /** `/photos/34` or, browsing an album, `/photos/34?album=12` (prev/next within that album). */
@@ -58,23 +84,26 @@ export class SitePagesController {
   async photo(@Param('id') id: string, @Query() query: QueryBag, @Req() req: Request, @Res() res: Response): Promise<void> {
     if (!ID.test(id)) throw siteNotFound();
     const albumId = typeof query.album === 'string' && ID.test(query.album) ? Number(query.album) : null;
-    const ctx = await this.contexts.forRequest(req);
-    await sendPage(res, ctx.theme, await buildPhotoPage(ctx, { id: Number(id), albumId }));
+    await this.respond(req, res, async (ctx) => {
+      const page = await buildPhotoPage(ctx, { id: Number(id), albumId });
+      await this.views?.photoPage(page); // hook: photo.viewModel
+      return page;
+    });
   }
 
   /** `/tags/winter?page=2&sort=title`: visible photos carrying the tag. */
   @Get('tags/:slug')
   async tag(@Param('slug') slug: string, @Query() query: QueryBag, @Req() req: Request, @Res() res: Response): Promise<void> {
     if (!TAG_SLUG.test(slug)) throw siteNotFound();
-    const ctx = await this.contexts.forRequest(req);
-    await sendPage(res, ctx.theme, await buildTagPage(ctx, { slug, page: pageOf(query), sort: query.sort }));
+    const page = pageOf(query);
+    await this.respond(req, res, (ctx) => buildTagPage(ctx, { slug, page, sort: query.sort }));
   }
 
   /** `/search?q=…&page=2`: albums, tags and photos matching the query, among visible ones. */
   @Get('search')
   async search(@Query() query: QueryBag, @Req() req: Request, @Res() res: Response): Promise<void> {
     const q = typeof query.q === 'string' ? query.q : '';
-    const ctx = await this.contexts.forRequest(req);
-    await sendPage(res, ctx.theme, await buildSearchPage(ctx, { query: q, page: pageOf(query) }));
+    const page = pageOf(query);
+    await this.respond(req, res, (ctx) => buildSearchPage(ctx, { query: q, page }));
   }
 }

@@ -3,6 +3,7 @@ import type { AccessScope } from '../access/access-scope.js';
 import { ParamBag } from '../database/param-bag.js';
 import { photoCardColumns, type PhotoCardRow } from './photo-card.builder.js';
 import { likeContains } from './site-album.repository.js';
+import { pluginFieldSql, type SearchableField } from '../photos/photo-query.repository.js';
 
 /** A photo with the fields of the photo page. */
 export interface PhotoPageRow extends PhotoCardRow {
@@ -39,7 +40,11 @@ export interface TagRow {
  * {@link AccessScope}; a tag that only private photos carry is never found.
  */
 export class SitePhotoRepository {
-  constructor(private readonly em: EntityManager) {}
+  constructor(
+    private readonly em: EntityManager,
+    /** Plugin metadata fields search also matches (public, `searchable` ones). */
+    private readonly searchable: readonly SearchableField[] = [],
+  ) {}
 
   /** The photo if the scope sees it, else null. */
   async findVisible(id: number, scope: AccessScope): Promise<PhotoPageRow | null> {
@@ -136,7 +141,8 @@ export class SitePhotoRepository {
     const p = new ParamBag();
     const pattern = p.add(likeContains(query));
     const where = `(p.title ILIKE ${pattern} ESCAPE '\\' OR p.description ILIKE ${pattern} ESCAPE '\\'
-       OR EXISTS (SELECT 1 FROM photo_tags pt JOIN tags t ON t.id = pt.tag_id WHERE pt.photo_id = p.id AND t.name ILIKE ${pattern} ESCAPE '\\'))
+       OR EXISTS (SELECT 1 FROM photo_tags pt JOIN tags t ON t.id = pt.tag_id WHERE pt.photo_id = p.id AND t.name ILIKE ${pattern} ESCAPE '\\')
+       ${this.searchable.map((f) => `OR ${pluginFieldSql('p', f, p)} ILIKE ${pattern} ESCAPE '\\'`).join(' ')})
        AND ${scope.photoWhere('p', p)}`;
     const [count]: { total: number }[] = await this.em.query(`SELECT count(*)::int AS total FROM photos p WHERE ${where}`, p.values);
     const rows: PhotoCardRow[] = await this.em.query(

@@ -7,7 +7,11 @@ import type { PageView } from '../themes/theme-view.types.js';
  * them; browsers revalidate.
  */
 export async function sendPage(res: Response, theme: Theme, page: PageView, status = 200): Promise<void> {
-  const html = await theme.renderPage(page);
+  sendHtml(res, await theme.renderPage(page), status);
+}
+
+/** Sends an already rendered page with the page headers of {@link sendPage}. */
+export function sendHtml(res: Response, html: string, status = 200): void {
   res.status(status).type('html');
   res.setHeader('Cache-Control', 'private, no-cache');
   res.setHeader('Vary', 'Cookie');

@@ -1,8 +1,11 @@
 import { Module } from '@nestjs/common';
+import { HTML_ERROR_PAGES } from '../common/html-error-pages.js';
 import { SharePageController } from './share-page.controller.js';
 import { SiteContextService } from './site-context.service.js';
 import { SiteErrorFilter } from './site-error.filter.js';
 import { SiteHeadersInterceptor } from './site-headers.js';
+import { SiteLoginRenderer } from './site-login.renderer.js';
+import { pageCacheMsFromEnv, SITE_PAGE_CACHE_MS, SitePageCache } from './site-page.cache.js';
 import { SitePagesController } from './site-pages.controller.js';
 import { SiteSeoController } from './site-seo.controller.js';
 import { ThemeAssetController } from './theme-asset.controller.js';
@@ -21,7 +24,11 @@ import { findThemesDir, SITE_THEMES_DIR, ThemeService } from './theme.service.js
     SiteContextService,
     SiteErrorFilter,
     SiteHeadersInterceptor,
+    SiteLoginRenderer,
+    { provide: SITE_PAGE_CACHE_MS, useFactory: () => pageCacheMsFromEnv(process.env) },
+    SitePageCache,
+    { provide: HTML_ERROR_PAGES, useExisting: SiteErrorFilter },
   ],
-  exports: [ThemeService],
+  exports: [ThemeService, SITE_THEMES_DIR, SiteContextService, HTML_ERROR_PAGES, SiteErrorFilter, SiteHeadersInterceptor],
 })
 export class SiteModule {}

@@ -1,14 +1,17 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { VitrineError } from '../common/errors.js';
 import { LOGGER } from '../common/logger.js';
 import { checkTheme } from '../themes/theme.checker.js';
-import { ThemeLoader, type Theme } from '../themes/theme.loader.js';
+import { ThemeLoader, type Theme, type ThemeLoadOptions } from '../themes/theme.loader.js';
 import type { ThemeSettingValue } from '../themes/theme-view.types.js';
+
+/** Injection token (optional): what plugins add to every theme (helpers, partials, templates, head/foot). */
+export const THEME_EXTENSIONS = Symbol('THEME_EXTENSIONS');
 
 /** Injection token: the folder holding `themes/<name>/`. */
 export const SITE_THEMES_DIR = Symbol('SITE_THEMES_DIR');
@@ -49,8 +52,9 @@ export class ThemeService {
     private readonly dataSource: DataSource,
     @Inject(SITE_THEMES_DIR) private readonly themesDir: string,
     @Inject(LOGGER) private readonly logger: Logger,
+    @Optional() @Inject(THEME_EXTENSIONS) extensions?: Omit<ThemeLoadOptions, 'logger'>,
   ) {
-    this.loader = new ThemeLoader(themesDir, { logger: { warn: (message) => this.logger.warn(message) } });
+    this.loader = new ThemeLoader(themesDir, { ...extensions, logger: { warn: (message) => this.logger.warn(message) } });
   }
 
   /** Name of the active theme (from settings, default `default`). */

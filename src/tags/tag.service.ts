@@ -13,6 +13,14 @@ export interface TagCount {
   photoCount: number;
 }
 
+/** A tag as administrators list it (no visibility filter, no count). */
+export interface TagRow {
+  id: number;
+  name: string;
+  slug: string;
+  createdAt: Date;
+}
+
 const MAX_TAG_NAME = 100;
 const MAX_TAGS_PER_PHOTO = 200;
 
@@ -78,5 +86,30 @@ export class TagService {
       `INSERT INTO photo_tags (photo_id, tag_id) SELECT $1, id FROM tags WHERE slug = ANY($2::text[]) ON CONFLICT DO NOTHING`,
       [photoId, slugs],
     );
+  }
+
+  /** Every tag, by name (administration: no visibility filter). */
+  all(em: EntityManager = this.dataSource.manager): Promise<TagRow[]> {
+    return em.query(`SELECT id, name, slug, created_at AS "createdAt" FROM tags ORDER BY lower(name), id`);
+  }
+
+  /**
+   * Creates a tag without photos.
+   * @throws VitrineError `tag.exists` (conflict) when a tag with the same slug exists,
+   *   `tag.invalid_name` / `tag.name_too_long` (invalid).
+   */
+  async create(rawName: string): Promise<TagRow> {
+    const name = rawName.replace(/[\u0000-\u001f\u007f]/g, ' ').trim();
+    if (name.length > MAX_TAG_NAME) {
+      throw Errors.invalid('tag.name_too_long', `Tag names are limited to ${MAX_TAG_NAME} characters.`, [{ path: 'name', message: `at most ${MAX_TAG_NAME} characters` }]);
+    }
+    const slug = slugify(name, '');
+    if (!slug) throw Errors.invalid('tag.invalid_name', `"${name.slice(0, 80)}" has no letters or digits.`, [{ path: 'name', message: 'needs letters or digits' }]);
+    const rows: TagRow[] = await this.dataSource.query(
+      `INSERT INTO tags (name, slug) VALUES ($1, $2) ON CONFLICT (slug) DO NOTHING RETURNING id, name, slug, created_at AS "createdAt"`,
+      [name, slug],
+    );
+    if (!rows[0]) throw Errors.conflict('tag.exists', `Tag "${name.slice(0, 80)}" already exists`);
+    return rows[0];
   }
 }

@@ -147,7 +147,8 @@ export async function loadTheme(dir: string, options: ThemeLoadOptions = {}): Pr
   for (const [name, { file, source }] of files.templates) compiled.set(name, compile(source, file));
   for (const [name, source] of Object.entries(options.templates ?? {})) {
     if (!name.includes('/')) throw new ThemeLoadError(id, `plugin template "${name}" must be namespaced as <plugin>/<name>`);
-    compiled.set(name, compile(source, `plugin template ${name}`));
+    // The plugin's template is the fallback: a theme that ships `<plugin>/<name>.hbs` wins.
+    if (!compiled.has(name)) compiled.set(name, compile(source, `plugin template ${name}`));
   }
   const builtins = new Map(Object.entries(BUILTIN_TEMPLATES).map(([n, s]) => [n, hbs.compile(s, { preventIndent: true })]));
   const names = new Set(compiled.keys());

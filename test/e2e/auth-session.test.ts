@@ -84,10 +84,10 @@ describe('login sessions', () => {
     const page = await agent.get('/login?next=%2Falbums%2F3%3Fpage%3D2').expect(200);
     expect(page.headers['content-type']).toMatch(/text\/html/);
     expect(page.headers['cache-control']).toBe('no-store');
-    expect(page.text).toContain('action="/login?next=%2Falbums%2F3%3Fpage%3D2"');
+    expect(page.text).toMatch(/action="\/login\?next(=|&#x3D;)%2Falbums%2F3%3Fpage%3D2"/); // the theme escapes '=' too
     const bad = await agent.post('/login?next=%2Falbums%2F3').type('form').send({ username: 'alice<b>', password: 'nope', _csrf: formToken(page.text) }).expect(401);
     expect(bad.text).toContain('Wrong user name or password.');
-    expect(bad.text).toContain('value="alice&#60;b&#62;"');
+    expect(bad.text).toMatch(/value="alice(&#60;|&lt;)b(&#62;|&gt;)"/);
     expect(bad.text).not.toContain('nope');
     const ok = await agent.post('/login?next=%2Falbums%2F3').type('form').send({ username: 'alice', password: PW, _csrf: formToken(bad.text) }).expect(303);
     expect(ok.headers.location).toBe('/albums/3');

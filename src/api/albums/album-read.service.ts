@@ -1,4 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
+import { currentHookContext } from '../../hooks/hook-context.js';
+import { HookRegistry } from '../../hooks/hook.registry.js';
 import { DataSource } from 'typeorm';
 import type { Principal } from '../../access/principal.js';
 import { VisibilityService } from '../../access/visibility.service.js';
@@ -15,6 +17,7 @@ export class AlbumReadService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly visibility: VisibilityService,
+    @Optional() private readonly hooks: HookRegistry = new HookRegistry(),
   ) {}
 
   /** Visible children of `parentId` (null: top level); a hidden or missing parent is a 404. */
@@ -30,6 +33,20 @@ export class AlbumReadService {
     const repo = new AlbumQueryRepository(this.dataSource.manager);
     const row = await repo.byId(scope, id);
     if (!row) throw Errors.notFound('album', id);
-    return { ...albumView(row, scope), breadcrumbs: await repo.breadcrumbs(scope, id) };
+    const detail: AlbumDetailView = { ...albumView(row, scope), breadcrumbs: await repo.breadcrumbs(scope, id) };
+    if (this.hooks.subscriptions('album.viewModel').length > 0) {
+      // hook: album.viewModel — the same filter as album pages; plugins' extensions appear in the API too.
+      const children = (await repo.children(scope, id)).map((c) => ({ id: c.id, name: c.name, url: `/albums/${c.id}-${c.slug}`, photoCount: c.photo_count }));
+      const view = {
+        album: { id, name: detail.name, url: `/albums/${id}-${detail.slug}`, photoCount: detail.counts.photos, description: detail.description },
+        ancestors: detail.breadcrumbs.map((b) => ({ id: b.id, name: b.name, url: `/albums/${b.id}-${b.slug}`, photoCount: 0 })),
+        children,
+        photos: [],
+        extensions: {},
+      };
+      const ctx = { ...currentHookContext(), page: 'api', url: `/api/v1/albums/${id}`, theme: '' };
+      detail.extensions = (await this.hooks.applyFilter('album.viewModel', view, ctx)).extensions;
+    }
+    return detail;
   }
 }

@@ -10,7 +10,7 @@ import { queryId } from '../api-input.js';
 import { principalOf } from '../api-request.js';
 import { ApiDoc } from '../api-schema.decorator.js';
 import { AlbumReadService } from './album-read.service.js';
-import type { AlbumDetailView, AlbumView } from './album.view.js';
+import { albumDetailViewSchema, albumViewSchema, type AlbumDetailView, type AlbumView } from './album.view.js';
 
 const slug = z.string().min(1).max(120);
 const createBody = z.strictObject({
@@ -35,6 +35,9 @@ const representativeBody = z.strictObject({ photoId: z.number().int().positive()
 const listQuery = z.strictObject({ parentId: queryId.optional() });
 const deleteQuery = z.strictObject({ photos: z.enum(['delete', 'keep']).optional() });
 
+const ids = z.array(z.number().int());
+const deleteResult = z.object({ deletedAlbumIds: ids, deletedPhotoIds: ids, orphanedPhotoIds: ids });
+
 const canCreate = CheckPolicies((a) => a.can('create', 'Album'));
 const canUpdate = CheckPolicies((a) => a.can('update', 'Album'));
 const canDelete = CheckPolicies((a) => a.can('delete', 'Album'));
@@ -54,7 +57,7 @@ export class AlbumController {
 
   @Get()
   @Public()
-  @ApiDoc({ summary: 'Visible sub-albums of parentId (top level without it), in order', query: listQuery })
+  @ApiDoc({ summary: 'Visible sub-albums of parentId (top level without it), in order', query: listQuery, response: z.array(albumViewSchema) })
   list(@Query() query: unknown, @Req() req: Request): Promise<AlbumView[]> {
     const { parentId } = parseInput(listQuery, query, 'query string');
     return this.reads.children(principalOf(req), parentId ?? null);
@@ -62,14 +65,14 @@ export class AlbumController {
 
   @Get(':id')
   @Public()
-  @ApiDoc({ summary: 'One album with visible breadcrumbs, visible counts and representative photo' })
+  @ApiDoc({ summary: 'One album with visible breadcrumbs, visible counts and representative photo', response: albumDetailViewSchema })
   get(@Param('id') id: string, @Req() req: Request): Promise<AlbumDetailView> {
     return this.reads.detail(principalOf(req), parseId(id, 'album'));
   }
 
   @Post()
   @canCreate
-  @ApiDoc({ summary: 'Create an album', body: createBody })
+  @ApiDoc({ summary: 'Create an album', body: createBody, response: albumDetailViewSchema })
   async create(@Body() body: unknown, @Req() req: Request): Promise<AlbumDetailView> {
     const album = await this.albums.create(parseInput(createBody, body));
     return this.reads.detail(principalOf(req), album.id);
@@ -77,7 +80,7 @@ export class AlbumController {
 
   @Patch(':id')
   @canUpdate
-  @ApiDoc({ summary: 'Change name, description, slug, status or visibility', body: updateBody })
+  @ApiDoc({ summary: 'Change name, description, slug, status or visibility', body: updateBody, response: albumDetailViewSchema })
   async update(@Param('id') id: string, @Body() body: unknown, @Req() req: Request): Promise<AlbumDetailView> {
     const album = await this.albums.update(parseId(id, 'album'), parseInput(updateBody, body));
     return this.reads.detail(principalOf(req), album.id);
@@ -86,7 +89,7 @@ export class AlbumController {
   @Post(':id/move')
   @HttpCode(200)
   @canUpdate
-  @ApiDoc({ summary: 'Move an album (with its subtree) under parentId (null: top level)', body: moveBody })
+  @ApiDoc({ summary: 'Move an album (with its subtree) under parentId (null: top level)', body: moveBody, response: albumDetailViewSchema })
   async move(@Param('id') id: string, @Body() body: unknown, @Req() req: Request): Promise<AlbumDetailView> {
     const { parentId, position } = parseInput(moveBody, body);
     const album = await this.albums.move(parseId(id, 'album'), parentId, position);
@@ -95,7 +98,7 @@ export class AlbumController {
 
   @Put('order')
   @canUpdate
-  @ApiDoc({ summary: 'Order the top-level albums (ids: every top-level album exactly once)', body: orderBody })
+  @ApiDoc({ summary: 'Order the top-level albums (ids: every top-level album exactly once)', body: orderBody, response: z.array(albumViewSchema) })
   async reorderTop(@Body() body: unknown, @Req() req: Request): Promise<AlbumView[]> {
     await this.albums.reorder(null, parseInput(orderBody, body).ids);
     return this.reads.children(principalOf(req), null);
@@ -103,7 +106,7 @@ export class AlbumController {
 
   @Put(':id/order')
   @canUpdate
-  @ApiDoc({ summary: 'Order the sub-albums of an album (ids: each child exactly once)', body: orderBody })
+  @ApiDoc({ summary: 'Order the sub-albums of an album (ids: each child exactly once)', body: orderBody, response: z.array(albumViewSchema) })
   async reorder(@Param('id') id: string, @Body() body: unknown, @Req() req: Request): Promise<AlbumView[]> {
     const parentId = parseId(id, 'album');
     await this.albums.reorder(parentId, parseInput(orderBody, body).ids);
@@ -112,7 +115,7 @@ export class AlbumController {
 
   @Put(':id/representative')
   @canUpdate
-  @ApiDoc({ summary: 'Set (or clear with null) the photo representing the album', body: representativeBody })
+  @ApiDoc({ summary: 'Set (or clear with null) the photo representing the album', body: representativeBody, response: albumDetailViewSchema })
   async representative(@Param('id') id: string, @Body() body: unknown, @Req() req: Request): Promise<AlbumDetailView> {
     const album = await this.albums.setRepresentative(parseId(id, 'album'), parseInput(representativeBody, body).photoId);
     return this.reads.detail(principalOf(req), album.id);
@@ -120,7 +123,7 @@ export class AlbumController {
 
   @Delete(':id')
   @canDelete
-  @ApiDoc({ summary: 'Delete an album and its sub-albums; photos only there are deleted or kept', query: deleteQuery })
+  @ApiDoc({ summary: 'Delete an album and its sub-albums; photos only there are deleted or kept', query: deleteQuery, response: deleteResult })
   remove(@Param('id') id: string, @Query() query: unknown): Promise<DeleteAlbumResult> {
     const { photos } = parseInput(deleteQuery, query, 'query string');
     return this.albums.delete(parseId(id, 'album'), photos ?? 'keep');

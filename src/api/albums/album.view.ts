@@ -1,29 +1,38 @@
 import type { AccessScope } from '../../access/access-scope.js';
+import { z } from 'zod';
 import { iso } from '../api-request.js';
+import { isoDate, refSchema } from '../../common/view.schema.js';
 import type { AlbumRow } from './album-query.repository.js';
 
-/** An album in API answers. Counts are what the asking principal may see (see AlbumQueryRepository). */
-export interface AlbumView {
-  id: number;
+/**
+ * An album in API answers. Counts are what the asking principal may see (see AlbumQueryRepository).
+ * The schema is the contract: the TypeScript type and the OpenAPI response come from it.
+ */
+export const albumViewSchema = z.object({
+  id: z.number().int(),
   /** null at the top level, and when the parent is not visible to the principal (share links). */
-  parentId: number | null;
-  name: string;
-  slug: string;
-  description: string | null;
-  position: number;
-  status: 'public' | 'private';
-  visible: boolean;
-  depth: number;
-  representative: { photoId: number; url: string } | null;
-  counts: { photos: number; children: number; descendants: number; totalPhotos: number };
-  createdAt: string | null;
-  updatedAt: string | null;
-}
+  parentId: z.number().int().nullable(),
+  name: z.string(),
+  slug: z.string(),
+  description: z.string().nullable(),
+  position: z.number().int(),
+  status: z.enum(['public', 'private']),
+  visible: z.boolean(),
+  depth: z.number().int(),
+  representative: z.object({ photoId: z.number().int(), url: z.string() }).nullable(),
+  counts: z.object({ photos: z.number().int(), children: z.number().int(), descendants: z.number().int(), totalPhotos: z.number().int() }),
+  createdAt: isoDate,
+  updatedAt: isoDate,
+});
+export type AlbumView = z.infer<typeof albumViewSchema>;
 
-export interface AlbumDetailView extends AlbumView {
+export const albumDetailViewSchema = albumViewSchema.extend({
   /** Visible ancestors, top level first. */
-  breadcrumbs: { id: number; name: string; slug: string }[];
-}
+  breadcrumbs: z.array(refSchema),
+  /** What plugins added through the `album.viewModel` filter, by plugin (absent when none). */
+  extensions: z.record(z.string(), z.unknown()).optional(),
+});
+export type AlbumDetailView = z.infer<typeof albumDetailViewSchema>;
 
 export function albumView(row: AlbumRow, scope: AccessScope): AlbumView {
   const rep = row.representative_photo_id;

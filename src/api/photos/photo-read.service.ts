@@ -7,13 +7,15 @@ import { ImageSizeRegistry } from '../../media/image-size.registry.js';
 import { PhotoQueryRepository, type PhotoFilter, type PhotoSort } from '../../photos/photo-query.repository.js';
 import { AlbumQueryRepository } from '../albums/album-query.repository.js';
 import { decodeCursor, encodeCursor } from './photo-cursor.js';
-import { photoDetailView, photoSummaryView, type PhotoDetailView, type PhotoSummaryView } from './photo.view.js';
+import type { z } from 'zod';
+import { photoDetailView, photoSummaryView, type PhotoDetailView, type photoPageSchema, type PhotoSummaryView } from './photo.view.js';
+import { currentHookContext } from '../../hooks/hook-context.js';
+import { HookRegistry } from '../../hooks/hook.registry.js';
+import type { PhotoView } from '../../hooks/hook-payloads.js';
+import { MetadataFieldCatalog } from '../../plugin-host/plugin-metadata.js';
 
 /** One page of a photo list. `nextCursor` is null on the last page. */
-export interface PhotoPage {
-  items: PhotoSummaryView[];
-  nextCursor: string | null;
-}
+export type PhotoPage = z.infer<typeof photoPageSchema>;
 
 /**
  * Photo reads for the API, through the principal's visibility scope: lists (filters, allowlisted
@@ -27,6 +29,8 @@ export class PhotoReadService {
     private readonly dataSource: DataSource,
     private readonly visibility: VisibilityService,
     @Optional() sizes?: ImageSizeRegistry,
+    @Optional() private readonly fields: MetadataFieldCatalog = new MetadataFieldCatalog(),
+    @Optional() private readonly hooks: HookRegistry = new HookRegistry(),
   ) {
     this.sizes = sizes ?? new ImageSizeRegistry();
   }
@@ -38,7 +42,8 @@ export class PhotoReadService {
       throw Errors.notFound('album', filter.albumId);
     }
     const repo = new PhotoQueryRepository(em);
-    const rows = await repo.list(scope, filter, sort, limit, cursor === undefined ? undefined : decodeCursor(cursor, sort));
+    const searchable = this.fields.searchable().filter((f) => f.field.public || scope.seesEverything).map((f) => ({ plugin: f.plugin, key: f.field.key }));
+    const rows = await repo.list(scope, { ...filter, searchableFields: searchable }, sort, limit, cursor === undefined ? undefined : decodeCursor(cursor, sort));
     const page = rows.slice(0, limit);
     const tags = await repo.tagsOf(page.map((r) => r.id));
     const last = page[page.length - 1];
@@ -54,6 +59,23 @@ export class PhotoReadService {
     const row = await repo.byId(scope, id);
     if (!row) throw Errors.notFound('photo', id);
     const tags = (await repo.tagsOf([id])).get(id) ?? [];
-    return photoDetailView(row, tags, await repo.albumsOf(scope, id), this.sizes, principal);
+    const albums = await repo.albumsOf(scope, id);
+    const detail = photoDetailView(row, tags, albums, this.sizes, principal);
+    // Plugin metadata fields: public ones for everybody, all of them for those who can edit every photo.
+    detail.fields = this.fields.flatten(row.plugin_data, !scope.seesEverything);
+    if (this.hooks.subscriptions('photo.viewModel').length > 0) {
+      // hook: photo.viewModel — the same filter as photo pages; plugins' extensions appear in the API too.
+      const view: PhotoView = {
+        photo: { id, title: row.title, url: `/photos/${id}`, width: row.width, height: row.height, description: row.description, takenAt: row.taken_at },
+        album: albums[0] ? { id: albums[0].id, name: albums[0].name, url: `/albums/${albums[0].id}`, photoCount: 0 } : null,
+        previous: null,
+        next: null,
+        metadata: { ...this.fields.flatten(row.plugin_data, true) },
+        extensions: {},
+      };
+      const ctx = { ...currentHookContext(), page: 'api', url: `/api/v1/photos/${id}`, theme: '' };
+      detail.extensions = (await this.hooks.applyFilter('photo.viewModel', view, ctx)).extensions;
+    }
+    return detail;
   }
 }

@@ -14,7 +14,7 @@ import { isAdminRequest, principalOf } from '../api-request.js';
 import { ApiDoc } from '../api-schema.decorator.js';
 import { PhotoEditService } from './photo-edit.service.js';
 import { type PhotoPage, PhotoReadService } from './photo-read.service.js';
-import type { PhotoDetailView } from './photo.view.js';
+import { photoDetailViewSchema, photoPageSchema, type PhotoDetailView } from './photo.view.js';
 
 const privacyLevel = z.union(PRIVACY_LEVELS.map((l) => z.literal(l)) as [z.ZodLiteral<PrivacyLevel>, ...z.ZodLiteral<PrivacyLevel>[]]);
 const listQuery = z.strictObject({
@@ -35,6 +35,8 @@ const updateBody = z.strictObject({
   description: z.string().max(20_000).nullable().optional(),
   privacyLevel: privacyLevel.optional(),
   tags: z.array(z.string().max(100)).max(200).optional(),
+  /** Plugin metadata fields by key; each is checked against its declaration. */
+  fields: z.record(z.string().max(100), z.unknown()).refine((r) => Object.keys(r).length <= 100, 'at most 100 fields').optional(),
 });
 
 /** Photos: `/api/v1/photos` lists (filters, sorts, cursor pages) and details, visible only; edits. */
@@ -54,7 +56,7 @@ export class PhotoController {
    */
   @Get()
   @Public()
-  @ApiDoc({ summary: 'List visible photos (filters, allowlisted sorts, cursor pagination)', query: listQuery })
+  @ApiDoc({ summary: 'List visible photos (filters, allowlisted sorts, cursor pagination)', query: listQuery, response: photoPageSchema })
   list(@Query() query: unknown, @Req() req: Request): Promise<PhotoPage> {
     const q = parseInput(listQuery, query, 'query string');
     if (q.privacyLevel !== undefined && !isAdminRequest(req)) {
@@ -78,14 +80,14 @@ export class PhotoController {
 
   @Get(':id')
   @Public()
-  @ApiDoc({ summary: 'One visible photo: sizes, metadata, tags, visible albums' })
+  @ApiDoc({ summary: 'One visible photo: sizes, metadata, tags, visible albums', response: photoDetailViewSchema })
   get(@Param('id') id: string, @Req() req: Request): Promise<PhotoDetailView> {
     return this.reads.detail(principalOf(req), parseId(id, 'photo'));
   }
 
   @Patch(':id')
   @CheckPolicies((a) => a.can('update', 'Photo'))
-  @ApiDoc({ summary: 'Edit title, description, privacy level or the tag set', body: updateBody })
+  @ApiDoc({ summary: 'Edit title, description, privacy level, the tag set or plugin metadata fields', body: updateBody, response: photoDetailViewSchema })
   async update(@Param('id') id: string, @Body() body: unknown, @Req() req: AccessRequest): Promise<PhotoDetailView> {
     const photoId = parseId(id, 'photo');
     const input = parseInput(updateBody, body);

@@ -12,7 +12,8 @@ import { queryLimit, queryText } from '../api-input.js';
 import { principalOf } from '../api-request.js';
 import { ApiDoc } from '../api-schema.decorator.js';
 import { AlbumQueryRepository } from '../albums/album-query.repository.js';
-import { albumView, type AlbumView } from '../albums/album.view.js';
+import { albumView, albumViewSchema, type AlbumView } from '../albums/album.view.js';
+import { photoPageSchema } from '../photos/photo.view.js';
 import { type PhotoPage, PhotoReadService } from '../photos/photo-read.service.js';
 
 const searchQuery = z.strictObject({ q: queryText, limit: queryLimit.optional() });
@@ -30,7 +31,7 @@ export class SearchController {
 
   @Get()
   @Public()
-  @ApiDoc({ summary: 'Search visible albums and photos', query: searchQuery })
+  @ApiDoc({ summary: 'Search visible albums and photos', query: searchQuery, response: z.object({ albums: z.array(albumViewSchema), photos: photoPageSchema }) })
   async search(@Query() query: unknown, @Req() req: Request): Promise<{ albums: AlbumView[]; photos: PhotoPage }> {
     const { q, limit = 20 } = parseInput(searchQuery, query, 'query string');
     const principal = principalOf(req);

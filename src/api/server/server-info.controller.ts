@@ -8,6 +8,7 @@ import { VITRINE_CONFIG, type VitrineConfig } from '../../config/config.js';
 import { ImageSizeRegistry } from '../../media/image-size.registry.js';
 import { ApiCacheInterceptor } from '../api-cache.interceptor.js';
 import { MAX_PAGE_SIZE } from '../api-input.js';
+import { z } from 'zod';
 import { ApiDoc } from '../api-schema.decorator.js';
 
 /** The version in the nearest package.json above this file (works from src/ and from dist/src/). */
@@ -19,6 +20,14 @@ function packageVersion(): string {
   return '0.0.0';
 }
 const VERSION = packageVersion();
+
+const serverInfoSchema = z.object({
+  name: z.literal('vitrine'),
+  version: z.string(),
+  apiVersion: z.literal(1),
+  imageSizes: z.array(z.object({ name: z.string(), width: z.number().int(), height: z.number().int(), crop: z.boolean() })),
+  limits: z.object({ maxUploadBytes: z.number().int(), maxImagePixels: z.number().int(), maxPageSize: z.number().int() }),
+});
 
 /** `GET /api/v1/server`: what a client needs to know before talking to this server. */
 @ApiTags('server')
@@ -36,8 +45,8 @@ export class ServerInfoController {
 
   @Get()
   @Public()
-  @ApiDoc({ summary: 'Version, image sizes and limits' })
-  info() {
+  @ApiDoc({ summary: 'Version, image sizes and limits', response: serverInfoSchema })
+  info(): z.infer<typeof serverInfoSchema> {
     return {
       name: 'vitrine',
       version: VERSION,

@@ -12,8 +12,10 @@ import { DEFAULT_PAGE_SIZE, queryLimit } from '../api-input.js';
 import { principalOf } from '../api-request.js';
 import { ApiDoc } from '../api-schema.decorator.js';
 import { type PhotoPage, PhotoReadService } from '../photos/photo-read.service.js';
+import { photoPageSchema } from '../photos/photo.view.js';
 
 const slugParam = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/).max(120);
+const tagCountSchema = z.object({ id: z.number().int(), name: z.string(), slug: z.string(), photoCount: z.number().int() });
 const pageQuery = z.strictObject({ sort: z.enum(PHOTO_SORT_KEYS).optional(), limit: queryLimit.optional(), cursor: z.string().min(1).max(4000).optional() });
 
 /** Tags: `/api/v1/tags`. Only tags carried by at least one visible photo exist, counted on visible photos. */
@@ -29,14 +31,14 @@ export class TagController {
 
   @Get()
   @Public()
-  @ApiDoc({ summary: 'Tags with the number of visible photos' })
+  @ApiDoc({ summary: 'Tags with the number of visible photos', response: z.array(tagCountSchema) })
   async list(@Req() req: Request): Promise<TagCount[]> {
     return this.tags.visible(await this.visibility.scopeFor(principalOf(req)));
   }
 
   @Get(':slug/photos')
   @Public()
-  @ApiDoc({ summary: 'Visible photos of a tag (cursor pages)', query: pageQuery })
+  @ApiDoc({ summary: 'Visible photos of a tag (cursor pages)', query: pageQuery, response: photoPageSchema.extend({ tag: tagCountSchema }) })
   async photosOf(@Param('slug') slug: string, @Query() query: unknown, @Req() req: Request): Promise<PhotoPage & { tag: TagCount }> {
     const principal = principalOf(req);
     const q = parseInput(pageQuery, query, 'query string');

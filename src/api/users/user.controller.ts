@@ -10,7 +10,7 @@ import { UserService } from '../../users/user.service.js';
 import { ApiCacheInterceptor } from '../api-cache.interceptor.js';
 import { DEFAULT_PAGE_SIZE, queryLimit } from '../api-input.js';
 import { ApiDoc } from '../api-schema.decorator.js';
-import { groupView, userView, type GroupView, type UserView } from './user.view.js';
+import { groupView, groupViewSchema, userView, userViewSchema, type GroupView, type UserView } from './user.view.js';
 
 const privacyLevel = z.union(PRIVACY_LEVELS.map((l) => z.literal(l)) as [z.ZodLiteral<PrivacyLevel>, ...z.ZodLiteral<PrivacyLevel>[]]);
 const createBody = z.strictObject({
@@ -49,7 +49,7 @@ export class UserController {
 
   @Get()
   @canManage
-  @ApiDoc({ summary: 'List users (offset pages, by id)', query: listQuery })
+  @ApiDoc({ summary: 'List users (offset pages, by id)', query: listQuery, response: z.object({ items: z.array(userViewSchema), total: z.number().int() }) })
   async list(@Query() query: unknown): Promise<{ items: UserView[]; total: number }> {
     const { limit = DEFAULT_PAGE_SIZE, offset = 0 } = parseInput(listQuery, query, 'query string');
     return { items: (await this.users.list({ limit, offset })).map(userView), total: await this.users.count() };
@@ -57,21 +57,21 @@ export class UserController {
 
   @Get(':id')
   @canManage
-  @ApiDoc({ summary: 'One user' })
+  @ApiDoc({ summary: 'One user', response: userViewSchema })
   async get(@Param('id') id: string): Promise<UserView> {
     return userView(await this.users.get(parseId(id, 'user')));
   }
 
   @Post()
   @canManage
-  @ApiDoc({ summary: 'Create a user (joins the default groups)', body: createBody })
+  @ApiDoc({ summary: 'Create a user (joins the default groups)', body: createBody, response: userViewSchema })
   async create(@Body() body: unknown): Promise<UserView> {
     return userView(await this.users.create(parseInput(createBody, body)));
   }
 
   @Patch(':id')
   @canManage
-  @ApiDoc({ summary: 'Change profile, role, privacy level, or disable/enable the account', body: updateBody })
+  @ApiDoc({ summary: 'Change profile, role, privacy level, or disable/enable the account', body: updateBody, response: userViewSchema })
   async update(@Param('id') id: string, @Body() body: unknown): Promise<UserView> {
     const userId = parseId(id, 'user');
     const { disabled, ...changes } = parseInput(updateBody, body);
@@ -98,7 +98,7 @@ export class UserController {
 
   @Get(':id/groups')
   @canManage
-  @ApiDoc({ summary: 'Groups of a user' })
+  @ApiDoc({ summary: 'Groups of a user', response: z.array(groupViewSchema) })
   async groupsOf(@Param('id') id: string): Promise<GroupView[]> {
     const user = await this.users.get(parseId(id, 'user'));
     return (await this.groups.groupsOf(user.id)).map(groupView);
