@@ -1,4 +1,19 @@
+import { createHash } from 'node:crypto';
 import type { ParamBag } from '../database/param-bag.js';
+
+const idKeys = new WeakMap<readonly number[], string>();
+
+/** `*` for null, the ids joined when short, else their SHA-256 (remembered per array). */
+function idsKey(ids: readonly number[] | null): string {
+  if (ids === null) return '*';
+  let key = idKeys.get(ids);
+  if (key === undefined) {
+    const joined = ids.join(',');
+    key = joined.length <= 200 ? joined : `#${createHash('sha256').update(joined).digest('base64url')}`;
+    idKeys.set(ids, key);
+  }
+  return key;
+}
 
 /**
  * What one principal may see, ready to be added to any SQL query. Built by
@@ -53,6 +68,18 @@ export class AccessScope {
     if (this.photoIds !== null) return this.photoWhere(alias, params);
     if (!this.canSeeAlbum(albumId)) return 'FALSE';
     return `(${alias}.privacy_level <= ${params.add(this.maxPrivacyLevel)} AND ${alias}.status = 'ready')`;
+  }
+
+  /**
+   * A string equal for two scopes exactly when they see the same albums and photos (answer caches
+   * key on it, so principals with the same visibility share answers and no others do): the
+   * privacy level, the visible album ids, the chosen photo ids, or "everything". Long id lists
+   * are hashed (SHA-256); the string of a list is remembered per list (VisibilityService hands out
+   * the same array while the access epoch stays).
+   */
+  cacheKey(): string {
+    if (this.seesEverything) return 'all';
+    return `l${this.maxPrivacyLevel}|a${idsKey(this.albumIds)}|p${idsKey(this.photoIds)}`;
   }
 
   private _albumSet: Set<number> | undefined;

@@ -4,6 +4,7 @@ import { ParamBag } from '../database/param-bag.js';
 import { readAccessEpoch } from './access-epoch.js';
 import { AccessScope } from './access-scope.js';
 import { isAdmin, type Principal } from './principal.js';
+import { accessEpochOf, sharedDataVersion } from '../database/data-version.js';
 
 interface CacheEntry {
   epoch: number;
@@ -11,6 +12,11 @@ interface CacheEntry {
 }
 
 const MAX_CACHE_ENTRIES = 5000;
+
+/** Administrators and editors see every album and photo. */
+function seesEverything(principal: Principal): boolean {
+  return isAdmin(principal) || (principal.kind === 'user' && principal.role === 'editor');
+}
 
 /**
  * Answers "which albums and photos can this principal see", in SQL, for every read path.
@@ -30,17 +36,30 @@ export class VisibilityService {
 
   constructor(private readonly dataSource: DataSource) {}
 
-  /** The scope to compose into queries. One epoch read per call; the album set comes from cache. */
+  /**
+   * The scope to compose into queries. One epoch read per call (outside a transaction it is the
+   * shared data-version read, so concurrent requests share one query); the album set comes from cache.
+   */
   async scopeFor(principal: Principal, em: EntityManager = this.dataSource.manager): Promise<AccessScope> {
-    if (isAdmin(principal) || (principal.kind === 'user' && principal.role === 'editor')) {
-      return new AccessScope(null, 8, null, true);
-    }
-    if (principal.kind === 'share') {
-      const link = await this.shareLinkScope(principal.shareLinkId, em);
-      return link;
-    }
+    if (seesEverything(principal)) return new AccessScope(null, 8, null, true);
+    if (principal.kind === 'share') return this.shareLinkScope(principal.shareLinkId, em);
+    const epoch = em === this.dataSource.manager ? accessEpochOf(await sharedDataVersion(this.dataSource).read()) : await readAccessEpoch(em);
+    return this.scopeAt(principal, epoch, em);
+  }
+
+  /**
+   * The scope and the data version it was read at (for answer caches: one shared query gives
+   * both). Outside transactions only.
+   */
+  async scopeWithVersion(principal: Principal): Promise<{ scope: AccessScope; version: string }> {
+    const version = await sharedDataVersion(this.dataSource).read();
+    if (seesEverything(principal)) return { scope: new AccessScope(null, 8, null, true), version };
+    if (principal.kind === 'share') return { scope: await this.shareLinkScope(principal.shareLinkId, this.dataSource.manager), version };
+    return { scope: await this.scopeAt(principal, accessEpochOf(version), this.dataSource.manager), version };
+  }
+
+  private async scopeAt(principal: Principal, epoch: number, em: EntityManager): Promise<AccessScope> {
     const key = principal.kind === 'user' ? `u${principal.userId}` : 'guest';
-    const epoch = await readAccessEpoch(em);
     const cached = this.cache.get(key);
     if (cached && cached.epoch === epoch) return new AccessScope(cached.albumIds, principal.privacyLevel);
     const albumIds = await this.computeAlbumIds(principal.kind === 'user' ? principal.userId : null, em);

@@ -3,6 +3,7 @@ import { AlbumModule } from '../albums/album.module.js';
 import { PhotosModule } from '../photos/photos.module.js';
 import { TagService } from '../tags/tag.service.js';
 import { UserModule } from '../users/user.module.js';
+import { API_ANSWER_CACHE_MS, ApiAnswerCache, apiAnswerCacheMsFromEnv } from './api-answer.cache.js';
 import { AlbumReadService } from './albums/album-read.service.js';
 import { AlbumController } from './albums/album.controller.js';
 import { AlbumPhotoController } from './photos/album-photo.controller.js';
@@ -19,7 +20,14 @@ import { UserController } from './users/user.controller.js';
 @Module({
   imports: [AlbumModule, UserModule, PhotosModule],
   controllers: [AlbumController, AlbumPhotoController, PhotoController, TagController, SearchController, UserController, GroupController, ServerInfoController],
-  providers: [AlbumReadService, PhotoReadService, PhotoEditService, TagService],
-  exports: [TagService, PhotoReadService, PhotoEditService],
+  providers: [
+    AlbumReadService,
+    PhotoReadService,
+    PhotoEditService,
+    TagService,
+    ApiAnswerCache,
+    { provide: API_ANSWER_CACHE_MS, useFactory: () => apiAnswerCacheMsFromEnv(process.env) },
+  ],
+  exports: [TagService, PhotoReadService, PhotoEditService, ApiAnswerCache],
 })
 export class ApiModule {}

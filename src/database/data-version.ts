@@ -41,11 +41,32 @@ export class FreshReader<T> {
  * photo_tags). Answer caches (ws.php, site pages) key on it, so a change is seen by the next
  * request. Concurrent callers share reads (see {@link FreshReader}).
  */
-export function dataVersionReader(dataSource: DataSource): FreshReader<string> {
+export function dataVersionReader(dataSource: Pick<DataSource, 'query'>): FreshReader<string> {
   return new FreshReader(async () => {
     const [row] = (await dataSource.query(
       `SELECT (SELECT epoch FROM access_epoch) AS access, (SELECT last_value FROM ws_content_version) AS content`,
     )) as { access: string | number; content: string | number }[];
     return `${row?.access ?? 0}:${row?.content ?? 0}`;
   });
+}
+
+const shared = new WeakMap<object, FreshReader<string>>();
+
+/**
+ * The data-version reader of this DataSource, one per DataSource for the whole process, so that
+ * every answer cache and the visibility scope share their reads (one small query per burst of
+ * concurrent requests, whichever path they take).
+ */
+export function sharedDataVersion(dataSource: Pick<DataSource, 'query'>): FreshReader<string> {
+  let reader = shared.get(dataSource);
+  if (!reader) {
+    reader = dataVersionReader(dataSource);
+    shared.set(dataSource, reader);
+  }
+  return reader;
+}
+
+/** The access-epoch part of a data version string (`access:content`). */
+export function accessEpochOf(version: string): number {
+  return Number(version.slice(0, version.indexOf(':')));
 }

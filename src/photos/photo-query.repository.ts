@@ -105,7 +105,10 @@ export class PhotoQueryRepository {
   /** One page: up to `limit` rows after `cursor`, plus one more to tell whether a next page exists. */
   list(scope: AccessScope, filter: PhotoFilter, sort: PhotoSort, limit: number, cursor?: PhotoCursor): Promise<PhotoListRow[]> {
     const p = new ParamBag();
-    const where = [scope.photoWhere('p', p), ...this.filters(scope, filter, p)];
+    // One album, not recursive: the in-album form of the visibility condition (the album's own
+    // visibility is checked in memory, the album filter below supplies the link) is much cheaper.
+    const visible = filter.albumId !== undefined && !filter.recursive ? scope.photoWhereInAlbum('p', filter.albumId, p) : scope.photoWhere('p', p);
+    const where = [visible, ...this.filters(scope, filter, p)];
     const s = PHOTO_SORTS[sort];
     if (cursor) {
       where.push(`(${s.expr}, p.id) ${s.desc ? '<' : '>'} (${p.add(cursor.key)}::${s.type}, ${p.add(cursor.id)}::int)`);

@@ -8,7 +8,7 @@ import type { SiteRequest } from './site-context.service.js';
 import { applySiteHeaders } from './site-headers.js';
 import { sendHtml } from './site-response.js';
 import { ThemeService } from './theme.service.js';
-import { dataVersionReader, type FreshReader } from '../database/data-version.js';
+import { AnswerCache } from '../cache/answer.cache.js';
 
 /** Injection token: how long a rendered anonymous page may be reused (ms; 0 = never). */
 export const SITE_PAGE_CACHE_MS = Symbol('SITE_PAGE_CACHE_MS');
@@ -25,11 +25,6 @@ const MAX_ENTRIES = 500;
 const MAX_HTML_CHARS = 512 * 1024;
 const MAX_URL_CHARS = 512;
 
-interface Entry {
-  html: string;
-  expires: number;
-}
-
 /**
  * A short-lived cache of rendered pages for **anonymous visitors without a session** (the
  * traffic of a public gallery; pages of signed-in users, share visitors and sessions carry
@@ -37,7 +32,7 @@ interface Entry {
  *
  * The key is the data version (access epoch + content version) + the active theme + the URL. The
  * version is read from the database for every request (concurrent requests share one read that
- * started after they arrived, see {@link FreshReader}), so a permission change (album made
+ * started after they arrived, see {@link AnswerCache}), so a permission change (album made
  * private, grant revoked) or a content change (photos, albums, tags) is seen on the very next
  * request, exactly as without the cache. What the version does not cover (site and theme
  * settings, a read between a write and its commit) shows within the TTL (`SITE_PAGE_CACHE_MS`,
@@ -45,16 +40,15 @@ interface Entry {
  */
 @Injectable()
 export class SitePageCache {
-  private readonly entries = new Map<string, Entry>();
-  /** Access epoch + content version (`ws_content_version`, advanced by triggers on photos, albums, tags and their links). */
-  private readonly version: FreshReader<string>;
+  /** On the shared answer cache: keys start with the data version (access epoch + content version). */
+  private readonly cache: AnswerCache<string>;
 
   constructor(
     dataSource: DataSource,
     private readonly themes: ThemeService,
     @Inject(SITE_PAGE_CACHE_MS) private readonly ttlMs: number,
   ) {
-    this.version = dataVersionReader(dataSource);
+    this.cache = new AnswerCache<string>(dataSource, { ttlMs, maxEntries: MAX_ENTRIES, sizeOf: (html) => html.length, maxValueSize: MAX_HTML_CHARS });
   }
 
   /** The cache key of this request, or null when its page must not be cached. */
@@ -64,8 +58,7 @@ export class SitePageCache {
     if (principal && principal.kind !== 'guest') return null;
     if ((req as SiteRequest).csrfToken?.()) return null; // a session exists: its token is in the page
     if (req.originalUrl.length > MAX_URL_CHARS) return null;
-    const [version, theme] = await Promise.all([this.version.read(), this.themes.activeName()]);
-    return `${version}\n${theme}\n${req.originalUrl}`;
+    return this.cache.key(this.themes.activeName().then((theme) => `${theme}\n${req.originalUrl}`));
   }
 
   /**
@@ -76,7 +69,7 @@ export class SitePageCache {
    */
   fastPath(): RequestHandler {
     return (req, res, next) => {
-      if (this.ttlMs === 0 || req.method !== 'GET' || req.headers.cookie !== undefined || req.headers.authorization !== undefined || this.entries.size === 0) return next();
+      if (this.ttlMs === 0 || req.method !== 'GET' || req.headers.cookie !== undefined || req.headers.authorization !== undefined || this.cache.size === 0) return next();
       this.keyFor(req).then(
         (key) => {
           const html = this.get(key);
@@ -90,23 +83,15 @@ export class SitePageCache {
   }
 
   get(key: string | null): string | undefined {
-    if (key === null) return undefined;
-    const entry = this.entries.get(key);
-    if (!entry) return undefined;
-    if (entry.expires > Date.now()) return entry.html;
-    this.entries.delete(key);
-    return undefined;
+    return key === null ? undefined : this.cache.get(key);
   }
 
   set(key: string | null, html: string): void {
-    if (key === null || html.length > MAX_HTML_CHARS) return;
-    this.entries.delete(key);
-    while (this.entries.size >= MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value!);
-    this.entries.set(key, { html, expires: Date.now() + this.ttlMs });
+    if (key !== null) this.cache.set(key, html);
   }
 
   /** Forgets every page (theme activation, tests). */
   clear(): void {
-    this.entries.clear();
+    this.cache.clear();
   }
 }

@@ -40,6 +40,18 @@ export class AlbumQueryRepository {
     return this.select(scope, p, `${where} AND ${scope.albumWhere('a', p)}`, 'a.position, a.id');
   }
 
+  /**
+   * Whether the album exists and is visible, without its row. The scope already holds the visible
+   * album ids (read at the current access epoch), so only scopes that see every album query, for
+   * existence. Use it for existence checks: {@link byId} computes the scoped counts, which made a
+   * photo-list request several times dearer than its photo query.
+   */
+  async isVisible(scope: AccessScope, id: number): Promise<boolean> {
+    if (scope.albumIds !== null) return scope.canSeeAlbum(id);
+    const rows: unknown[] = await this.em.query(`SELECT 1 FROM albums WHERE id = $1`, [id]);
+    return rows.length > 0;
+  }
+
   async byId(scope: AccessScope, id: number): Promise<AlbumRow | null> {
     const p = new ParamBag();
     const rows = await this.select(scope, p, `a.id = ${p.add(id)} AND ${scope.albumWhere('a', p)}`, 'a.id');

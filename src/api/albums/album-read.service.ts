@@ -2,6 +2,7 @@ import { Injectable, Optional } from '@nestjs/common';
 import { currentHookContext } from '../../hooks/hook-context.js';
 import { HookRegistry } from '../../hooks/hook.registry.js';
 import { DataSource } from 'typeorm';
+import type { AccessScope } from '../../access/access-scope.js';
 import type { Principal } from '../../access/principal.js';
 import { VisibilityService } from '../../access/visibility.service.js';
 import { Errors } from '../../common/errors.js';
@@ -22,9 +23,13 @@ export class AlbumReadService {
 
   /** Visible children of `parentId` (null: top level); a hidden or missing parent is a 404. */
   async children(principal: Principal, parentId: number | null): Promise<AlbumView[]> {
-    const scope = await this.visibility.scopeFor(principal);
+    return this.childrenIn(await this.visibility.scopeFor(principal), parentId);
+  }
+
+  /** {@link children} for a scope already read (the answer cache reads it with the data version). */
+  async childrenIn(scope: AccessScope, parentId: number | null): Promise<AlbumView[]> {
     const repo = new AlbumQueryRepository(this.dataSource.manager);
-    if (parentId !== null && !(await repo.byId(scope, parentId))) throw Errors.notFound('album', parentId);
+    if (parentId !== null && !(await repo.isVisible(scope, parentId))) throw Errors.notFound('album', parentId);
     return (await repo.children(scope, parentId)).map((row) => albumView(row, scope));
   }
 

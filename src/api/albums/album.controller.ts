@@ -1,10 +1,11 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query, Req, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query, Req, Res, UseInterceptors } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { CheckPolicies, Public } from '../../access/policies.decorator.js';
 import { AlbumService, type DeleteAlbumResult } from '../../albums/album.service.js';
 import { idList, parseId, parseInput } from '../../common/validation.js';
+import { ApiAnswerCache } from '../api-answer.cache.js';
 import { ApiCacheInterceptor } from '../api-cache.interceptor.js';
 import { queryId } from '../api-input.js';
 import { principalOf } from '../api-request.js';
@@ -53,14 +54,15 @@ export class AlbumController {
   constructor(
     private readonly albums: AlbumService,
     private readonly reads: AlbumReadService,
+    private readonly answers: ApiAnswerCache,
   ) {}
 
   @Get()
   @Public()
   @ApiDoc({ summary: 'Visible sub-albums of parentId (top level without it), in order', query: listQuery, response: z.array(albumViewSchema) })
-  list(@Query() query: unknown, @Req() req: Request): Promise<AlbumView[]> {
+  async list(@Query() query: unknown, @Req() req: Request, @Res() res: Response): Promise<void> {
     const { parentId } = parseInput(listQuery, query, 'query string');
-    return this.reads.children(principalOf(req), parentId ?? null);
+    await this.answers.send(req, res, principalOf(req), (scope): Promise<AlbumView[]> => this.reads.childrenIn(scope, parentId ?? null));
   }
 
   @Get(':id')

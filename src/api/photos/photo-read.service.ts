@@ -1,5 +1,6 @@
 import { Injectable, Optional } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import type { AccessScope } from '../../access/access-scope.js';
 import type { Principal } from '../../access/principal.js';
 import { VisibilityService } from '../../access/visibility.service.js';
 import { Errors } from '../../common/errors.js';
@@ -36,9 +37,13 @@ export class PhotoReadService {
   }
 
   async list(principal: Principal, filter: PhotoFilter, sort: PhotoSort, limit: number, cursor?: string): Promise<PhotoPage> {
-    const scope = await this.visibility.scopeFor(principal);
+    return this.listIn(await this.visibility.scopeFor(principal), filter, sort, limit, cursor);
+  }
+
+  /** {@link list} for a scope already read (the answer cache reads it with the data version). */
+  async listIn(scope: AccessScope, filter: PhotoFilter, sort: PhotoSort, limit: number, cursor?: string): Promise<PhotoPage> {
     const em = this.dataSource.manager;
-    if (filter.albumId !== undefined && !(await new AlbumQueryRepository(em).byId(scope, filter.albumId))) {
+    if (filter.albumId !== undefined && !(await new AlbumQueryRepository(em).isVisible(scope, filter.albumId))) {
       throw Errors.notFound('album', filter.albumId);
     }
     const repo = new PhotoQueryRepository(em);

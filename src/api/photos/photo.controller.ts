@@ -1,6 +1,6 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Query, Req, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Query, Req, Res, UseInterceptors } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
 import { z } from 'zod';
 import type { AccessRequest } from '../../access/policies.guard.js';
 import { CheckPolicies, Public } from '../../access/policies.decorator.js';
@@ -8,12 +8,13 @@ import { Errors } from '../../common/errors.js';
 import { parseId, parseInput } from '../../common/validation.js';
 import { PHOTO_SORT_KEYS } from '../../photos/photo-query.repository.js';
 import { PRIVACY_LEVELS, type PrivacyLevel } from '../../users/user.entity.js';
+import { ApiAnswerCache } from '../api-answer.cache.js';
 import { ApiCacheInterceptor } from '../api-cache.interceptor.js';
 import { DEFAULT_PAGE_SIZE, queryBool, queryDate, queryId, queryLimit, queryText } from '../api-input.js';
 import { isAdminRequest, principalOf } from '../api-request.js';
 import { ApiDoc } from '../api-schema.decorator.js';
 import { PhotoEditService } from './photo-edit.service.js';
-import { type PhotoPage, PhotoReadService } from './photo-read.service.js';
+import { PhotoReadService } from './photo-read.service.js';
 import { photoDetailViewSchema, photoPageSchema, type PhotoDetailView } from './photo.view.js';
 
 const privacyLevel = z.union(PRIVACY_LEVELS.map((l) => z.literal(l)) as [z.ZodLiteral<PrivacyLevel>, ...z.ZodLiteral<PrivacyLevel>[]]);
@@ -47,6 +48,7 @@ export class PhotoController {
   constructor(
     private readonly reads: PhotoReadService,
     private readonly edits: PhotoEditService,
+    private readonly answers: ApiAnswerCache,
   ) {}
 
   /**
@@ -57,7 +59,7 @@ export class PhotoController {
   @Get()
   @Public()
   @ApiDoc({ summary: 'List visible photos (filters, allowlisted sorts, cursor pagination)', query: listQuery, response: photoPageSchema })
-  list(@Query() query: unknown, @Req() req: Request): Promise<PhotoPage> {
+  async list(@Query() query: unknown, @Req() req: Request, @Res() res: Response): Promise<void> {
     const q = parseInput(listQuery, query, 'query string');
     if (q.privacyLevel !== undefined && !isAdminRequest(req)) {
       throw Errors.invalid('validation.failed', 'Only administrators can filter by privacy level.', [{ path: 'privacyLevel', message: 'administrators only' }]);
@@ -75,7 +77,8 @@ export class PhotoController {
       text: q.q,
       privacyLevel: q.privacyLevel,
     };
-    return this.reads.list(principalOf(req), filter, q.sort ?? '-takenAt', q.limit ?? DEFAULT_PAGE_SIZE, q.cursor);
+    // Validated above (role rules included), so the answer is a function of scope + URL + data: cacheable.
+    await this.answers.send(req, res, principalOf(req), (scope) => this.reads.listIn(scope, filter, q.sort ?? '-takenAt', q.limit ?? DEFAULT_PAGE_SIZE, q.cursor));
   }
 
   @Get(':id')

@@ -1,12 +1,12 @@
-import { Controller, Get, Param, Query, Req, UseInterceptors } from '@nestjs/common';
+import { Controller, Get, Param, Query, Req, Res, UseInterceptors } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { Public } from '../../access/policies.decorator.js';
-import { VisibilityService } from '../../access/visibility.service.js';
 import { parseInput } from '../../common/validation.js';
 import { PHOTO_SORT_KEYS } from '../../photos/photo-query.repository.js';
 import { TagService, type TagCount } from '../../tags/tag.service.js';
+import { ApiAnswerCache } from '../api-answer.cache.js';
 import { ApiCacheInterceptor } from '../api-cache.interceptor.js';
 import { DEFAULT_PAGE_SIZE, queryLimit } from '../api-input.js';
 import { principalOf } from '../api-request.js';
@@ -25,26 +25,27 @@ const pageQuery = z.strictObject({ sort: z.enum(PHOTO_SORT_KEYS).optional(), lim
 export class TagController {
   constructor(
     private readonly tags: TagService,
-    private readonly visibility: VisibilityService,
     private readonly photos: PhotoReadService,
+    private readonly answers: ApiAnswerCache,
   ) {}
 
   @Get()
   @Public()
   @ApiDoc({ summary: 'Tags with the number of visible photos', response: z.array(tagCountSchema) })
-  async list(@Req() req: Request): Promise<TagCount[]> {
-    return this.tags.visible(await this.visibility.scopeFor(principalOf(req)));
+  async list(@Req() req: Request, @Res() res: Response): Promise<void> {
+    await this.answers.send(req, res, principalOf(req), (scope) => this.tags.visible(scope));
   }
 
   @Get(':slug/photos')
   @Public()
   @ApiDoc({ summary: 'Visible photos of a tag (cursor pages)', query: pageQuery, response: photoPageSchema.extend({ tag: tagCountSchema }) })
-  async photosOf(@Param('slug') slug: string, @Query() query: unknown, @Req() req: Request): Promise<PhotoPage & { tag: TagCount }> {
-    const principal = principalOf(req);
+  async photosOf(@Param('slug') slug: string, @Query() query: unknown, @Req() req: Request, @Res() res: Response): Promise<void> {
     const q = parseInput(pageQuery, query, 'query string');
     const checked = slugParam.safeParse(slug);
-    const tag = await this.tags.visibleBySlug(await this.visibility.scopeFor(principal), checked.success ? checked.data : '');
-    const page = await this.photos.list(principal, { tagSlug: tag.slug }, q.sort ?? '-takenAt', q.limit ?? DEFAULT_PAGE_SIZE, q.cursor);
-    return { tag, ...page };
+    await this.answers.send(req, res, principalOf(req), async (scope): Promise<PhotoPage & { tag: TagCount }> => {
+      const tag = await this.tags.visibleBySlug(scope, checked.success ? checked.data : '');
+      const page = await this.photos.listIn(scope, { tagSlug: tag.slug }, q.sort ?? '-takenAt', q.limit ?? DEFAULT_PAGE_SIZE, q.cursor);
+      return { tag, ...page };
+    });
   }
 }
