@@ -1,6 +1,7 @@
 import { unlink } from 'node:fs/promises';
 import { subject } from '@casl/ability';
 import { Controller, HttpCode, Post, Req, UploadedFiles, UseInterceptors } from '@nestjs/common';
+import { ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
 import { FilesInterceptor } from '@nestjs/platform-express';
 import { z } from 'zod';
 import { CheckPolicies } from '../access/policies.decorator.js';
@@ -10,7 +11,8 @@ import { Errors, VitrineError } from '../common/errors.js';
 import type { SpooledMulterFile } from '../importers/upload-spool.engine.js';
 import { ImageSizeRegistry } from '../media/image-size.registry.js';
 import { PhotoIngestService } from './photo-ingest.service.js';
-import { photoView, type PhotoView } from './photo.view.js';
+import { ApiDoc, jsonSchemaOf } from '../api/api-schema.decorator.js';
+import { photoUploadResultSchema, photoView, type PhotoView } from './photo.view.js';
 
 /** Most files in one request. */
 export const MAX_FILES_PER_REQUEST = 50;
@@ -30,11 +32,22 @@ const uploadForm = z.object({
     .optional(),
 });
 
+/** The multipart body as OpenAPI describes it: the form fields' schema plus the `file` parts. */
+function uploadBodySchema(): Record<string, unknown> {
+  const form = jsonSchemaOf(uploadForm) as { properties?: Record<string, unknown>; required?: string[] };
+  return {
+    type: 'object',
+    properties: { file: { type: 'array', items: { type: 'string', format: 'binary' }, maxItems: MAX_FILES_PER_REQUEST }, ...form.properties },
+    required: ['file', ...(form.required ?? [])],
+  };
+}
+
 /**
  * `POST /api/v1/photos` (multipart/form-data): one or more `file` parts, `albumIds` (repeated,
  * or comma-separated), optional `title`, `description`, `tags`. Files are spooled and hashed
  * while they arrive (size cap = MAX_UPLOAD_BYTES); nothing is kept when the request is refused.
  */
+@ApiTags('photos')
 @Controller('api/v1/photos')
 export class PhotoUploadController {
   constructor(
@@ -46,6 +59,9 @@ export class PhotoUploadController {
   @HttpCode(201)
   @CheckPolicies((ability) => ability.can('create', 'Photo'))
   @UseInterceptors(FilesInterceptor('file', MAX_FILES_PER_REQUEST))
+  @ApiDoc({ summary: 'Upload photos (multipart/form-data: file parts, albumIds, optional title, description, tags)', response: photoUploadResultSchema })
+  @ApiConsumes('multipart/form-data')
+  @ApiBody({ schema: uploadBodySchema() as never })
   async upload(@Req() req: AccessRequest, @UploadedFiles() files: SpooledMulterFile[] | undefined): Promise<{ photos: PhotoView[] }> {
     const list = files ?? [];
     try {

@@ -1,3 +1,4 @@
+import sharp from 'sharp';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -29,6 +30,7 @@ describe('OpenAPI response schemas', () => {
   let doc: OpenApi;
   const urls: string[] = [];
   let admin: Record<string, string>;
+  let albumId = 0;
 
   beforeAll(async () => {
     t = await createTestApp({}, { beforeInit: installTestPrincipal });
@@ -39,6 +41,7 @@ describe('OpenAPI response schemas', () => {
     const user = (await http.post('/api/v1/users').set(bootstrap).send({ username: 'curator', password: 'a long enough password', role: 'webmaster' }).expect(201)).body;
     admin = as(userPrincipal(user.id, 'webmaster'));
     const album = (await http.post('/api/v1/albums').set(admin).send({ name: 'Seaside', description: 'Salt & light' }).expect(201)).body;
+    albumId = album.id;
     await http.post('/api/v1/albums').set(admin).send({ name: 'Harbour', parentId: album.id }).expect(201);
     const photo = await insertPhoto(t.db.dataSource, { title: 'Gull', takenAt: '2024-06-01T10:00:00Z', cameraMake: 'FUJIFILM' });
     await tagPhoto(t.db.dataSource, photo, 'birds');
@@ -87,6 +90,26 @@ describe('OpenAPI response schemas', () => {
       if (!parsed.success) failures.push(`${url} (${path}): ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
     }
     expect(failures).toEqual([]);
+  });
+
+  it('answers the multipart upload (POST /api/v1/photos) with a body the published schema accepts', async () => {
+    const op = doc.paths['/api/v1/photos']!.post! as Operation & { requestBody?: { content?: Record<string, { schema: { properties?: Record<string, unknown> } }> } };
+    expect(Object.keys(op.requestBody?.content?.['multipart/form-data']?.schema.properties ?? {})).toEqual(expect.arrayContaining(['file', 'albumIds', 'title', 'tags']));
+    const published = op.responses['201']?.content?.['application/json']?.schema;
+    expect(published).toBeDefined();
+    const schema = z.fromJSONSchema(published as never);
+    const jpeg = await sharp({ create: { width: 40, height: 30, channels: 3, background: { r: 10, g: 120, b: 200 } } }).jpeg().toBuffer();
+    const res = await http.post('/api/v1/photos').set(admin).field('albumIds', String(albumId)).field('title', 'Tern').attach('file', jpeg, 'tern.jpg');
+    expect(res.status, res.text).toBe(201);
+    const parsed = schema.safeParse(res.body);
+    expect(parsed.success, parsed.error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')).toBe(true);
+    expect(res.body.photos).toHaveLength(1);
+    expect(res.body.photos[0]).toMatchObject({ title: 'Tern', width: 40, height: 30, duplicate: false });
+    // The check can fail: a drifted answer is refused.
+    const photo = res.body.photos[0] as Record<string, unknown>;
+    expect(schema.safeParse({ photos: [{ ...photo, sha256: 'not a hash' }] }).success).toBe(false);
+    expect(schema.safeParse({ photos: [{ ...photo, duplicate: 'no' }] }).success).toBe(false);
+    expect(schema.safeParse({ photos: [{ ...photo, path: '/srv/originals/x.jpg' }] }).success).toBe(false);
   });
 
   it('refuses an answer that drifts from the schema (the check can fail)', () => {

@@ -1,0 +1,217 @@
+/**
+ * Photo-listing throughput of the REST API against ws.php on the same data, in one run:
+ *
+ *   npm run bench:listing
+ *
+ * Starts the built server (dist/src/main.js, fresh DATA_DIR; PGlite unless DATABASE_URL is set),
+ * uploads BENCH_PHOTOS (default 100) small JPEGs into one public album, then loads, for
+ * BENCH_SECONDS each (default 10), 8 connections:
+ *   A. ws.php `pwg.categories.getImages&cat_id=<id>&per_page=100` (anonymous) — the baseline;
+ *   B. REST `GET /api/v1/photos?album=<id>&limit=100` (anonymous);
+ *   C. the same REST listing as a logged-in member (session cookie);
+ * rounds interleaved (BENCH_ROUNDS, default 2), then restarts the server on the same data with
+ * `API_ANSWER_CACHE_MS=0` and loads B again (REST without its answer cache).
+ * Uses wrk (`-t2 -c8 --latency`) when /usr/bin/wrk or `WRK` exists, else a plain keep-alive HTTP
+ * loop. Prints req/s, p50 and p99 of each, the ratio REST / ws.php and the load average.
+ * Asserts nothing: on a shared machine compare ratios, not absolute figures.
+ */
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import sharp from 'sharp';
+
+const PHOTOS = Number(process.env.BENCH_PHOTOS ?? 100);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
+const CONNECTIONS = 8;
+const PASSWORD = 'bench password 1';
+const WRK = process.env.WRK ?? (existsSync('/usr/bin/wrk') ? '/usr/bin/wrk' : undefined);
+const ROOT = resolve(import.meta.dirname, '../..');
+
+interface Figures {
+  rps: number;
+  p50: number;
+  p99: number;
+  non2xx: number;
+}
+
+/** The built server as a child process. */
+function startServer(env: Record<string, string>): { proc: ChildProcess; ready: Promise<void>; stop(): Promise<void> } {
+  const proc = spawn(process.execPath, [join(ROOT, 'dist/src/main.js')], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  const ready = new Promise<void>((res, rej) => {
+    proc.stdout!.on('data', (d) => {
+      out += String(d);
+      if (/Stop with Ctrl-C/.test(out)) res();
+    });
+    proc.on('exit', (code) => rej(new Error(`server exited (${code}): ${out}`)));
+  });
+  const exited = new Promise<void>((res) => proc.on('exit', () => res()));
+  return {
+    proc,
+    ready,
+    stop: async () => {
+      if (proc.exitCode === null) proc.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((res, rej) => {
+    const s = createServer();
+    s.once('error', rej);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => res(port));
+    });
+  });
+}
+
+type Http = (path: string, init?: RequestInit) => Promise<Response>;
+
+async function login(base: string, username: string, password: string): Promise<{ http: Http; cookie: string }> {
+  const res = await fetch(`${base}/api/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
+  if (res.status >= 300) throw new Error(`login failed: ${res.status} ${await res.text()}`);
+  const cookie = res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  const { csrfToken } = (await res.json()) as { csrfToken: string };
+  const http: Http = (path, init = {}) => fetch(`${base}${path}`, { ...init, headers: { cookie, 'x-csrf-token': csrfToken, ...(init.headers as Record<string, string>) } });
+  return { http, cookie };
+}
+
+const json = { 'content-type': 'application/json' };
+
+/** A public album with `n` small distinct JPEGs, and a member account; returns the album id. */
+async function seed(admin: Http, n: number): Promise<number> {
+  const created = await admin('/api/v1/albums', { method: 'POST', headers: json, body: JSON.stringify({ name: 'Bench listing', status: 'public' }) });
+  if (created.status >= 300) throw new Error(`album: ${created.status} ${await created.text()}`);
+  const album = ((await created.json()) as { id: number }).id;
+  for (let i = 0; i < n; i++) {
+    const jpeg = await sharp({ create: { width: 64, height: 48, channels: 3, background: { r: i % 256, g: (i * 7) % 256, b: 200 } } }).jpeg().toBuffer();
+    const form = new FormData();
+    form.append('albumIds', String(album));
+    form.append('file', new Blob([new Uint8Array(jpeg)], { type: 'image/jpeg' }), `bench-${i}.jpg`);
+    const res = await admin('/api/v1/photos', { method: 'POST', body: form });
+    if (res.status !== 201) throw new Error(`upload ${i}: ${res.status} ${await res.text()}`);
+  }
+  const member = await admin('/api/v1/users', { method: 'POST', headers: json, body: JSON.stringify({ username: 'bench-member', password: PASSWORD, role: 'member' }) });
+  if (member.status >= 300) throw new Error(`member: ${member.status} ${await member.text()}`);
+  return album;
+}
+
+function ms(text: string): number {
+  const m = /([\d.]+)(us|ms|s)/.exec(text);
+  if (!m) return Number.NaN;
+  const v = Number(m[1]);
+  return m[2] === 'us' ? v / 1000 : m[2] === 's' ? v * 1000 : v;
+}
+
+async function runWrk(url: string, headers: Record<string, string>): Promise<Figures> {
+  const args = ['-t2', `-c${CONNECTIONS}`, `-d${SECONDS}s`, '--latency', ...Object.entries(headers).flatMap(([k, v]) => ['-H', `${k}: ${v}`]), url];
+  const { stdout } = await promisify(execFile)(WRK!, args, { maxBuffer: 1 << 20 });
+  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(stdout)?.[1] ?? Number.NaN);
+  const p50 = ms(/\s50%\s+(\S+)/.exec(stdout)?.[1] ?? '');
+  const p99 = ms(/\s99%\s+(\S+)/.exec(stdout)?.[1] ?? '');
+  const non2xx = Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(stdout)?.[1] ?? 0);
+  return { rps, p50, p99, non2xx };
+}
+
+/** Without wrk: CONNECTIONS keep-alive loops for SECONDS. */
+async function runLoop(url: string, headers: Record<string, string>): Promise<Figures> {
+  const latencies: number[] = [];
+  let non2xx = 0;
+  const end = performance.now() + SECONDS * 1000;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: CONNECTIONS }, async () => {
+      while (performance.now() < end) {
+        const t0 = performance.now();
+        const res = await fetch(url, { headers });
+        await res.arrayBuffer();
+        if (res.status >= 400) non2xx++;
+        latencies.push(performance.now() - t0);
+      }
+    }),
+  );
+  const sorted = latencies.sort((a, b) => a - b);
+  const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))]!;
+  return { rps: latencies.length / ((performance.now() - started) / 1000), p50: at(50), p99: at(99), non2xx };
+}
+
+const load = (url: string, headers: Record<string, string> = {}) => (WRK ? runWrk(url, headers) : runLoop(url, headers));
+
+/** Checks the URL answers 200 with `expected` photos before loading it. */
+async function check(url: string, headers: Record<string, string>, count: (body: unknown) => number, expected: number): Promise<void> {
+  const res = await fetch(url, { headers });
+  const body: unknown = await res.json();
+  if (res.status !== 200 || count(body) !== expected) throw new Error(`${url}: ${res.status}, ${count(body)} photos instead of ${expected}`);
+}
+
+const line = (label: string, f: Figures) =>
+  `${label.padEnd(34)} ${f.rps.toFixed(0).padStart(6)} req/s   p50 ${f.p50.toFixed(2).padStart(7)} ms   p99 ${f.p99.toFixed(2).padStart(7)} ms${f.non2xx ? `   NON-2xx: ${f.non2xx}` : ''}`;
+const mean = (xs: Figures[]): Figures => ({
+  rps: xs.reduce((s, f) => s + f.rps, 0) / xs.length,
+  p50: xs.reduce((s, f) => s + f.p50, 0) / xs.length,
+  p99: xs.reduce((s, f) => s + f.p99, 0) / xs.length,
+  non2xx: xs.reduce((s, f) => s + f.non2xx, 0),
+});
+const loadAvg = () => loadavg().map((l) => l.toFixed(2)).join(' ');
+
+async function main(): Promise<void> {
+  const work = mkdtempSync(join(tmpdir(), 'vitrine-bench-listing-'));
+  const dataDir = join(work, 'data');
+  let server: ReturnType<typeof startServer> | undefined;
+  try {
+    const port = await freePort();
+    const env = { DATA_DIR: dataDir, PORT: String(port), ADMIN_PASSWORD: PASSWORD, LOG_LEVEL: 'warn' };
+    server = startServer(env);
+    await server.ready;
+    const base = `http://127.0.0.1:${port}`;
+    const { http: admin } = await login(base, 'admin', PASSWORD);
+    const album = await seed(admin, PHOTOS);
+    const { cookie } = await login(base, 'bench-member', PASSWORD);
+    const ws = `${base}/ws.php?format=json&method=pwg.categories.getImages&cat_id=${album}&per_page=100`;
+    const rest = `${base}/api/v1/photos?album=${album}&limit=100`;
+    const shown = Math.min(100, PHOTOS);
+    await check(ws, {}, (b) => (b as { result: { images: unknown[] } }).result.images.length, shown);
+    await check(rest, {}, (b) => (b as { items: unknown[] }).items.length, shown);
+    await check(rest, { cookie }, (b) => (b as { items: unknown[] }).items.length, shown);
+
+    console.log(`listing bench: ${PHOTOS} photos in one public album, ${CONNECTIONS} connections, ${SECONDS} s per run, ${ROUNDS} round(s), ${WRK ? 'wrk' : 'plain HTTP loop'}, ${process.env.DATABASE_URL ? 'Postgres' : 'PGlite'}`);
+    console.log(`load average before: ${loadAvg()}`);
+    const runs: Record<'ws' | 'rest' | 'member', Figures[]> = { ws: [], rest: [], member: [] };
+    for (let round = 0; round < ROUNDS; round++) {
+      // Alternate the order so neither side always runs on a warmer (or busier) machine.
+      const order: Array<keyof typeof runs> = round % 2 === 0 ? ['ws', 'rest', 'member'] : ['member', 'rest', 'ws'];
+      for (const which of order) {
+        const f = await (which === 'ws' ? load(ws) : which === 'rest' ? load(rest) : load(rest, { cookie }));
+        runs[which].push(f);
+        console.log(`  round ${round + 1}: ${line(which === 'ws' ? 'ws.php getImages (anonymous)' : which === 'rest' ? 'REST /photos (anonymous)' : 'REST /photos (member session)', f)}`);
+      }
+    }
+    await server.stop();
+    server = startServer({ ...env, API_ANSWER_CACHE_MS: '0' });
+    await server.ready;
+    await check(rest, {}, (b) => (b as { items: unknown[] }).items.length, shown);
+    const uncached = await load(rest);
+    const [wsF, restF, memberF] = [mean(runs.ws), mean(runs.rest), mean(runs.member)];
+    console.log('');
+    console.log(line('A ws.php getImages (anonymous)', wsF));
+    console.log(line('B REST /photos (anonymous)', restF));
+    console.log(line('C REST /photos (member session)', memberF));
+    console.log(line('D REST /photos, answer cache off', uncached));
+    console.log(`ratio REST/ws.php req/s: anonymous ${(restF.rps / wsF.rps).toFixed(2)}, member ${(memberF.rps / wsF.rps).toFixed(2)}, cache off ${(uncached.rps / wsF.rps).toFixed(2)}`);
+    console.log(`load average after: ${loadAvg()}`);
+  } finally {
+    await server?.stop();
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
