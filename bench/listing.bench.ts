@@ -8,7 +8,7 @@
  * BENCH_SECONDS each (default 10), 8 connections:
  *   A. ws.php `pwg.categories.getImages&cat_id=<id>&per_page=100` (anonymous) — the baseline;
  *   B. REST `GET /api/v1/photos?album=<id>&limit=100` (anonymous);
- *   C. the same REST listing as a logged-in member (session cookie);
+ *   C. the same REST listing as a logged-in member (session cookie), and D. ws.php as that member;
  * rounds interleaved (BENCH_ROUNDS, default 2), then restarts the server on the same data with
  * `API_ANSWER_CACHE_MS=0` and loads B again (REST without its answer cache).
  * Uses wrk (`-t2 -c8 --latency`) when /usr/bin/wrk or `WRK` exists, else a plain keep-alive HTTP
@@ -179,17 +179,25 @@ async function main(): Promise<void> {
     await check(ws, {}, (b) => (b as { result: { images: unknown[] } }).result.images.length, shown);
     await check(rest, {}, (b) => (b as { items: unknown[] }).items.length, shown);
     await check(rest, { cookie }, (b) => (b as { items: unknown[] }).items.length, shown);
+    await check(ws, { cookie }, (b) => (b as { result: { images: unknown[] } }).result.images.length, shown);
 
     console.log(`listing bench: ${PHOTOS} photos in one public album, ${CONNECTIONS} connections, ${SECONDS} s per run, ${ROUNDS} round(s), ${WRK ? 'wrk' : 'plain HTTP loop'}, ${process.env.DATABASE_URL ? 'Postgres' : 'PGlite'}`);
     console.log(`load average before: ${loadAvg()}`);
-    const runs: Record<'ws' | 'rest' | 'member', Figures[]> = { ws: [], rest: [], member: [] };
+    const kinds = {
+      ws: { label: 'A ws.php getImages (anonymous)', url: ws, headers: {} },
+      rest: { label: 'B REST /photos (anonymous)', url: rest, headers: {} },
+      member: { label: 'C REST /photos (member session)', url: rest, headers: { cookie } },
+      wsMember: { label: 'D ws.php getImages (member session)', url: ws, headers: { cookie } },
+    } as const;
+    type Kind = keyof typeof kinds;
+    const runs: Record<Kind, Figures[]> = { ws: [], rest: [], member: [], wsMember: [] };
     for (let round = 0; round < ROUNDS; round++) {
       // Alternate the order so neither side always runs on a warmer (or busier) machine.
-      const order: Array<keyof typeof runs> = round % 2 === 0 ? ['ws', 'rest', 'member'] : ['member', 'rest', 'ws'];
+      const order: Kind[] = round % 2 === 0 ? ['ws', 'rest', 'member', 'wsMember'] : ['wsMember', 'member', 'rest', 'ws'];
       for (const which of order) {
-        const f = await (which === 'ws' ? load(ws) : which === 'rest' ? load(rest) : load(rest, { cookie }));
+        const f = await load(kinds[which].url, kinds[which].headers);
         runs[which].push(f);
-        console.log(`  round ${round + 1}: ${line(which === 'ws' ? 'ws.php getImages (anonymous)' : which === 'rest' ? 'REST /photos (anonymous)' : 'REST /photos (member session)', f)}`);
+        console.log(`  round ${round + 1}: ${line(kinds[which].label, f)}   (load ${loadAvg()})`);
       }
     }
     await server.stop();
@@ -197,13 +205,12 @@ async function main(): Promise<void> {
     await server.ready;
     await check(rest, {}, (b) => (b as { items: unknown[] }).items.length, shown);
     const uncached = await load(rest);
-    const [wsF, restF, memberF] = [mean(runs.ws), mean(runs.rest), mean(runs.member)];
+    const [wsF, restF, memberF, wsMemberF] = [mean(runs.ws), mean(runs.rest), mean(runs.member), mean(runs.wsMember)];
     console.log('');
-    console.log(line('A ws.php getImages (anonymous)', wsF));
-    console.log(line('B REST /photos (anonymous)', restF));
-    console.log(line('C REST /photos (member session)', memberF));
-    console.log(line('D REST /photos, answer cache off', uncached));
-    console.log(`ratio REST/ws.php req/s: anonymous ${(restF.rps / wsF.rps).toFixed(2)}, member ${(memberF.rps / wsF.rps).toFixed(2)}, cache off ${(uncached.rps / wsF.rps).toFixed(2)}`);
+    console.log(`means of ${ROUNDS} round(s):`);
+    for (const which of Object.keys(kinds) as Kind[]) console.log(line(kinds[which].label, mean(runs[which])));
+    console.log(line('E REST /photos, answer cache off', uncached));
+    console.log(`ratio REST/ws.php req/s: anonymous ${(restF.rps / wsF.rps).toFixed(2)} (B/A), member session ${(memberF.rps / wsMemberF.rps).toFixed(2)} (C/D), REST cache off vs ws.php ${(uncached.rps / wsF.rps).toFixed(2)} (E/A)`);
     console.log(`load average after: ${loadAvg()}`);
   } finally {
     await server?.stop();

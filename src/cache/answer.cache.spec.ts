@@ -1,3 +1,4 @@
+import type { DataSource } from 'typeorm';
 import { describe, expect, it } from 'vitest';
 import { AnswerCache } from './answer.cache.js';
 
@@ -11,7 +12,7 @@ function versionDb(version = { access: 1, content: 1 }) {
       return [{ access: db.version.access, content: db.version.content }];
     },
   };
-  return db;
+  return db as typeof db & Pick<DataSource, 'query'>;
 }
 
 describe('AnswerCache', () => {
