@@ -1,8 +1,9 @@
-import { Controller, Get, Req, Res, UseFilters } from '@nestjs/common';
+import { Controller, Get, Inject, Req, Res, UseFilters } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
-import { AdminDashboardRepository } from './admin-dashboard.repository.js';
+import { JOB_QUEUE, type JobQueue } from '../jobs/job-queue.js';
+import { AdminDashboardRepository, jobStateCounts, recentJobFailures } from './admin-dashboard.repository.js';
 import { AdminErrorFilter } from './admin-error.filter.js';
 import { AdminPageService } from './admin-page.service.js';
 import { AdminPolicies } from './admin-policies.js';
@@ -15,6 +16,7 @@ export class AdminDashboardController {
     private readonly pages: AdminPageService,
     private readonly dataSource: DataSource,
     private readonly audit: AuditService,
+    @Inject(JOB_QUEUE) private readonly jobQueue: JobQueue,
   ) {}
 
   @Get()
@@ -25,8 +27,8 @@ export class AdminDashboardController {
     const canAudit = ability.can('read', 'AuditLog');
     const [counts, jobs, failures, activity] = await Promise.all([
       repo.counts(),
-      repo.jobStates(),
-      repo.recentFailures(),
+      jobStateCounts(this.jobQueue),
+      recentJobFailures(this.jobQueue),
       canAudit ? this.audit.list({ limit: 12 }) : Promise.resolve(null),
     ]);
     await this.pages.send(req, res, 'dashboard', 'Dashboard', {

@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import type { JobQueue } from '../jobs/job-queue.js';
 
 export interface DashboardCounts {
   albums: number;
@@ -17,13 +18,13 @@ export interface JobStateCount {
 }
 
 export interface RecentFailure {
-  id: number;
+  id: string;
   name: string;
   lastError: string | null;
   updatedAt: Date;
 }
 
-/** Reads of the dashboard: counts, storage of originals, the job queue. One query each. */
+/** Reads of the dashboard: counts and storage of originals (the job queue is read through JOB_QUEUE). */
 export class AdminDashboardRepository {
   constructor(private readonly em: EntityManager) {}
 
@@ -50,17 +51,19 @@ export class AdminDashboardRepository {
       storageBytes: n('storage_bytes'),
     };
   }
+}
 
-  async jobStates(): Promise<JobStateCount[]> {
-    const rows: { state: JobStateCount['state']; count: string }[] = await this.em.query(`SELECT state, count(*) AS count FROM jobs GROUP BY state`);
-    return (['queued', 'active', 'failed', 'completed'] as const).map((state) => ({ state, count: Number(rows.find((r) => r.state === state)?.count ?? 0) }));
-  }
+/** Jobs per state, in the dashboard's order (through the active queue: table or pg-boss). */
+export async function jobStateCounts(queue: JobQueue): Promise<JobStateCount[]> {
+  const counts = await queue.countByState();
+  return (['queued', 'active', 'failed', 'completed'] as const).map((state) => ({ state, count: counts[state] }));
+}
 
-  async recentFailures(limit = 5): Promise<RecentFailure[]> {
-    const rows: { id: string; name: string; last_error: string | null; updated_at: Date }[] = await this.em.query(
-      `SELECT id, name, last_error, updated_at FROM jobs WHERE state = 'failed' ORDER BY updated_at DESC, id DESC LIMIT $1`,
-      [limit],
-    );
-    return rows.map((r) => ({ id: Number(r.id), name: r.name, lastError: r.last_error?.slice(0, 300) ?? null, updatedAt: r.updated_at }));
-  }
+/** The latest failed jobs, newest failure first. */
+export async function recentJobFailures(queue: JobQueue, limit = 5): Promise<RecentFailure[]> {
+  const failed = await queue.list({ state: 'failed', limit: 50 });
+  return failed
+    .sort((a, b) => b.updatedAt.getTime() - a.updatedAt.getTime())
+    .slice(0, limit)
+    .map((j) => ({ id: j.id, name: j.name, lastError: j.lastError?.slice(0, 300) ?? null, updatedAt: j.updatedAt }));
 }

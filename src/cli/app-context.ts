@@ -13,7 +13,7 @@ import { PluginHost } from '../plugin-host/plugin-host.js';
 /**
  * Runs a CLI command inside the application's Nest context (same services, hooks and plugins as
  * the server, no HTTP). The job worker does not poll by itself: a command that wants jobs run
- * starts `DbJobQueue` explicitly. Logs go to stderr (warnings and errors only, unless LOG_LEVEL
+ * starts the `JOB_QUEUE` runner explicitly. Logs go to stderr (warnings and errors only, unless LOG_LEVEL
  * is lower) so stdout stays for the command's output. With the embedded database the server must
  * be stopped (the data directory lock says so).
  */

@@ -7,7 +7,7 @@ import { scanWithPluginImporter, type ImportGroup } from '../importers/plugin-im
 import type { ScanSkip } from '../importers/folder-scan.js';
 import { SYSTEM_ACTOR } from '../plugin-host/plugin-actor.js';
 import { PluginHost } from '../plugin-host/plugin-host.js';
-import { DbJobQueue } from '../jobs/db-job.queue.js';
+import { JOB_QUEUE, type JobRunner } from '../jobs/job-queue.js';
 import { EAGER_DERIVATIVES_JOB } from '../photos/photo-ingest.service.js';
 import { withAppContext } from './app-context.js';
 
@@ -55,7 +55,7 @@ export function registerImportCommand(program: Command): void {
 
 async function runImport(app: INestApplicationContext, folder: string, opts: ImportOptions, concurrency: number): Promise<number> {
   const importer = app.get(FolderImportService);
-  const queue = app.get(DbJobQueue);
+  const queue = app.get<JobRunner>(JOB_QUEUE);
   const out = process.stdout;
   const recursive = Boolean(opts.recursive || opts.albumsFromFolders);
   const host = app.get(PluginHost);
@@ -130,7 +130,7 @@ async function runImport(app: INestApplicationContext, folder: string, opts: Imp
 }
 
 /** Shows the eager derivative jobs left after the import until none is due or running. */
-async function waitForDerivatives(queue: DbJobQueue, signal: AbortSignal): Promise<void> {
+async function waitForDerivatives(queue: JobRunner, signal: AbortSignal): Promise<void> {
   const first = await queue.countOpen(EAGER_DERIVATIVES_JOB);
   const total = first.due + first.active;
   if (total === 0) return;

@@ -1,13 +1,14 @@
 import type { Command } from 'commander';
 import pino from 'pino';
 import { Errors } from '../common/errors.js';
-import { DbJobQueue } from '../jobs/db-job.queue.js';
-import type { JobRecord, JobState } from '../jobs/job-queue.js';
+import type { VitrineConfig } from '../config/config.js';
+import { createJobQueue } from '../jobs/job-queue.factory.js';
+import { JOB_STATES, type JobRecord, type JobRunner, type JobState } from '../jobs/job-queue.js';
 import { DoctorService, doctorFoundProblems, formatDoctorReport } from '../photos/doctor.service.js';
 import { withAppContext } from './app-context.js';
 import { withDatabase } from './cli-context.js';
 
-const STATES: JobState[] = ['queued', 'active', 'completed', 'failed'];
+const STATES = JOB_STATES;
 
 /** `vitrine jobs [list|retry]` and `vitrine doctor [--repair]`. */
 export function registerMaintenanceCommands(program: Command): void {
@@ -22,11 +23,10 @@ export function registerMaintenanceCommands(program: Command): void {
       if (opts.state !== undefined && !STATES.includes(opts.state as JobState)) throw Errors.invalid('cli.invalid_state', `--state must be one of ${STATES.join(', ')}.`);
       const limit = Number(opts.limit);
       if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw Errors.invalid('cli.invalid_limit', '--limit must be a whole number from 1 to 1000.');
-      await withDatabase(async (ds) => {
-        const queue = queueOn(ds);
+      await withQueue(async (queue) => {
         const rows = await queue.list({ state: opts.state as JobState | undefined, name: opts.name, limit });
-        const counts = await ds.query(`SELECT state, count(*)::int AS n FROM jobs GROUP BY state ORDER BY state`);
-        process.stdout.write(`${(counts as { state: string; n: number }[]).map((c) => `${c.state}: ${c.n}`).join('  ') || 'no jobs'}\n`);
+        const counts = Object.entries(await queue.countByState()).filter(([, n]) => n > 0);
+        process.stdout.write(`${counts.map(([state, n]) => `${state}: ${n}`).join('  ') || 'no jobs'}\n`);
         for (const row of rows) process.stdout.write(`${formatJob(row)}\n`);
       });
     });
@@ -38,15 +38,14 @@ export function registerMaintenanceCommands(program: Command): void {
     .option('--name <name>', 'with --failed: only jobs of this name')
     .action(async (id: string | undefined, opts: { failed?: boolean; name?: string }) => {
       if ((id === undefined) === !opts.failed) throw Errors.invalid('cli.retry_target', 'Give a job id or --failed (not both).');
-      if (id !== undefined && !/^\d{1,15}$/.test(id)) throw Errors.invalid('cli.invalid_id', `"${id.slice(0, 20)}" is not a job id.`);
-      await withDatabase(async (ds) => {
-        const queue = queueOn(ds);
+      if (id !== undefined && !JOB_ID.test(id)) throw Errors.invalid('cli.invalid_id', `"${id.slice(0, 40)}" is not a job id.`);
+      await withQueue(async (queue) => {
         if (opts.failed) {
           const ids = await queue.retryFailed(opts.name);
           process.stdout.write(`Re-queued ${ids.length} failed job(s)${ids.length ? `: ${ids.slice(0, 50).join(', ')}` : ''}.\n`);
           return;
         }
-        if (!(await queue.retry(Number(id)))) {
+        if (!(await queue.retry(id!))) {
           throw Errors.conflict('job.not_failed', `Job ${id} is not in the failed state (or the same work is already queued).`);
         }
         process.stdout.write(`Job ${id} re-queued; the server runs it shortly.\n`);
@@ -64,8 +63,19 @@ export function registerMaintenanceCommands(program: Command): void {
     });
 }
 
-function queueOn(ds: import('typeorm').DataSource): DbJobQueue {
-  return new DbJobQueue(ds, pino({ level: 'silent' }));
+/** Job ids: digits (table queue) or a UUID (pg-boss); the queue says whether it knows the id. */
+const JOB_ID = /^(\d{1,15}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
+
+/** The configured queue (JOB_QUEUE) on the configured database, without a worker; closed afterwards. */
+function withQueue(work: (queue: JobRunner, config: VitrineConfig) => Promise<void>): Promise<void> {
+  return withDatabase(async (ds, config) => {
+    const queue = createJobQueue(ds, pino({ level: 'silent' }), { choice: config.jobQueue });
+    try {
+      await work(queue, config);
+    } finally {
+      await queue.close();
+    }
+  });
 }
 
 function formatJob(j: JobRecord): string {

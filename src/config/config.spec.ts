@@ -37,6 +37,14 @@ describe('loadConfig', () => {
     expect(config.secureCookies).toBe(true);
   });
 
+  it('chooses the job queue explicitly and refuses pg-boss without PostgreSQL, by name', () => {
+    expect(loadConfig({}).jobQueue).toBe('auto');
+    expect(loadConfig({ JOB_QUEUE: 'table' }).jobQueue).toBe('table');
+    expect(loadConfig({ JOB_QUEUE: 'pgboss', DATABASE_URL: 'postgres://u@db:5432/v' }).jobQueue).toBe('pgboss');
+    expect(() => loadConfig({ JOB_QUEUE: 'pgboss' })).toThrow(/JOB_QUEUE: pgboss needs a PostgreSQL server: set DATABASE_URL/);
+    expect(() => loadConfig({ JOB_QUEUE: 'redis' })).toThrow(/JOB_QUEUE: .*"redis"/);
+  });
+
   it('masks secrets when describing the configuration', () => {
     const config = loadConfig({ ADMIN_PASSWORD: 'correct horse', DATABASE_URL: 'postgres://u:secret@db:5432/v' });
     const shown = describeConfig(config);

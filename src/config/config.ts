@@ -1,6 +1,10 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 
+/** `JOB_QUEUE`: which durable job queue runs (src/jobs/README.md). */
+export const JOB_QUEUE_CHOICES = ['auto', 'pgboss', 'table'] as const;
+export type JobQueueChoice = (typeof JOB_QUEUE_CHOICES)[number];
+
 /** Log levels understood by the pino logger. */
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -35,6 +39,11 @@ export interface VitrineConfig {
   pluginDirs: string[];
   /** Plugins enabled at start-up, installed on their first start (`PLUGINS_ENABLE`, comma-separated). */
   pluginsEnable: string[];
+  /**
+   * The job queue (`JOB_QUEUE`, default `auto`): `pgboss` (PostgreSQL only), `table` (the `jobs`
+   * table, PGlite or PostgreSQL), `auto` = pgboss with DATABASE_URL, table on embedded PGlite.
+   */
+  jobQueue: JobQueueChoice;
 }
 
 /** Thrown when the environment holds invalid values; the message names every bad variable. */
@@ -88,6 +97,7 @@ const envSchema = z.object({
     .trim()
     .regex(/^[a-z][a-z0-9-]*(\s*,\s*[a-z][a-z0-9-]*)*$/, 'must be plugin names separated by commas, e.g. exif-details,map')
     .optional(),
+  JOB_QUEUE: z.enum(JOB_QUEUE_CHOICES).optional(),
 });
 
 /** Variables that hold secrets: masked by {@link describeConfig}. */
@@ -118,6 +128,9 @@ export function parseEnv<S extends z.ZodObject>(schema: S, env: NodeJS.ProcessEn
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): VitrineConfig {
   const e = parseEnv(envSchema, env);
+  if (e.JOB_QUEUE === 'pgboss' && !e.DATABASE_URL) {
+    throw new ConfigError(['JOB_QUEUE: pgboss needs a PostgreSQL server: set DATABASE_URL, or use table or auto with the embedded database (got "pgboss")']);
+  }
   const port = e.PORT ?? 8080;
   const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, '');
   return {
@@ -135,6 +148,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     maxImagePixels: e.MAX_IMAGE_PIXELS ?? 100_000_000,
     pluginDirs: (e.PLUGINS_DIR ?? '').split(':').filter(Boolean).map((dir) => resolve(cwd, dir)),
     pluginsEnable: (e.PLUGINS_ENABLE ?? '').split(',').map((n) => n.trim()).filter(Boolean),
+    jobQueue: e.JOB_QUEUE ?? 'auto',
   };
 }
 

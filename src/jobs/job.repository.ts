@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { returnedRows } from '../database/sql-result.js';
-import type { JobRecord, JobState } from './job-queue.js';
+import { JOB_STATES, type JobRecord, type JobState, type OpenJobCounts } from './job-queue.js';
+import type { ClaimedJob } from './polling-job.queue.js';
 
 interface JobRow {
   id: number;
@@ -14,24 +15,19 @@ interface JobRow {
   last_error: string | null;
   created_at: Date;
   completed_at: Date | null;
-}
-
-/** A job claimed by a worker (state `active`, attempts already counted). */
-export interface ClaimedJob {
-  id: number;
-  name: string;
-  payload: Record<string, unknown>;
-  attempts: number;
-  maxAttempts: number;
+  updated_at: Date;
 }
 
 const LAST_ERROR_MAX = 2000;
+const COLUMNS = 'id, name, payload, state, attempts, max_attempts, run_after, singleton_key, last_error, created_at, completed_at, updated_at';
+/** Table ids are bigint serials; anything else is not a job of this table. */
+const TABLE_ID = /^\d{1,15}$/;
 
-/** SQL of the `jobs` table. Every method takes the manager to run on (a transaction or not). */
+/** SQL of the `jobs` table (the table queue). Every method takes the manager to run on (a transaction or not). */
 export class JobRepository {
   constructor(private readonly em: EntityManager) {}
 
-  async insert(name: string, payload: Record<string, unknown>, maxAttempts: number, runAfter: Date | null, singletonKey: string | null): Promise<number | null> {
+  async insert(name: string, payload: Record<string, unknown>, maxAttempts: number, runAfter: Date | null, singletonKey: string | null): Promise<string | null> {
     const rows: { id: number }[] = await this.em.query(
       `INSERT INTO jobs (name, payload, max_attempts, run_after, singleton_key)
        VALUES ($1, $2::jsonb, $3, COALESCE($4::timestamptz, now()), $5)
@@ -39,7 +35,7 @@ export class JobRepository {
        RETURNING id`,
       [name, JSON.stringify(payload), maxAttempts, runAfter, singletonKey],
     );
-    return rows[0]?.id ?? null;
+    return rows[0] ? String(rows[0].id) : null;
   }
 
   /** Claims the oldest due job among `names`; concurrent workers skip rows another one locked. */
@@ -56,10 +52,10 @@ export class JobRepository {
       [names],
     ));
     const row = rows[0];
-    return row ? { id: row.id, name: row.name, payload: row.payload, attempts: row.attempts, maxAttempts: row.max_attempts } : null;
+    return row ? { id: String(row.id), name: row.name, payload: row.payload, attempts: row.attempts, maxAttempts: row.max_attempts } : null;
   }
 
-  async complete(id: number): Promise<void> {
+  async complete(id: string): Promise<void> {
     await this.em.query(
       `UPDATE jobs SET state = 'completed', completed_at = now(), locked_at = NULL, last_error = NULL, updated_at = now() WHERE id = $1 AND state = 'active'`,
       [id],
@@ -67,7 +63,7 @@ export class JobRepository {
   }
 
   /** Records a failed attempt: back to `queued` after `delayMs`, or `failed` when attempts are used up. */
-  async fail(id: number, error: string, delayMs: number): Promise<void> {
+  async fail(id: string, error: string, delayMs: number): Promise<void> {
     await this.em.query(
       `UPDATE jobs SET
          state = CASE WHEN attempts >= max_attempts THEN 'failed' ELSE 'queued' END,
@@ -95,7 +91,8 @@ export class JobRepository {
     return rows.length;
   }
 
-  async retry(id: number): Promise<boolean> {
+  async retry(id: string): Promise<boolean> {
+    if (!TABLE_ID.test(id)) return false;
     const rows = returnedRows<{ id: number }>(await this.em.query(
       `UPDATE jobs SET state = 'queued', attempts = 0, run_after = now(), updated_at = now()
        WHERE id = $1 AND state = 'failed'
@@ -108,7 +105,7 @@ export class JobRepository {
   }
 
   /** Re-queues every failed job (of one name, or all) that has no open singleton sibling; returns their ids. */
-  async retryFailed(name: string | null): Promise<number[]> {
+  async retryFailed(name: string | null): Promise<string[]> {
     const rows = returnedRows<{ id: number }>(await this.em.query(
       `UPDATE jobs SET state = 'queued', attempts = 0, run_after = now(), updated_at = now()
        WHERE state = 'failed' AND ($1::text IS NULL OR name = $1)
@@ -117,11 +114,11 @@ export class JobRepository {
        RETURNING id`,
       [name],
     ));
-    return rows.map((r) => r.id);
+    return rows.map((r) => String(r.id));
   }
 
-  async countOpen(name: string | null): Promise<{ due: number; waiting: number; active: number }> {
-    const rows: { due: number; waiting: number; active: number }[] = await this.em.query(
+  async countOpen(name: string | null): Promise<OpenJobCounts> {
+    const rows: OpenJobCounts[] = await this.em.query(
       `SELECT count(*) FILTER (WHERE state = 'queued' AND run_after <= now())::int AS due,
               count(*) FILTER (WHERE state = 'queued' AND run_after > now())::int AS waiting,
               count(*) FILTER (WHERE state = 'active')::int AS active
@@ -131,25 +128,54 @@ export class JobRepository {
     return rows[0] ?? { due: 0, waiting: 0, active: 0 };
   }
 
+  async countByState(): Promise<Record<JobState, number>> {
+    const rows: { state: JobState; n: number }[] = await this.em.query(`SELECT state, count(*)::int AS n FROM jobs GROUP BY state`);
+    return Object.fromEntries(JOB_STATES.map((s) => [s, rows.find((r) => r.state === s)?.n ?? 0])) as Record<JobState, number>;
+  }
+
+  /** Makes waiting queued jobs due now; returns how many. */
+  async runNow(filter: { id: string } | { name: string; singletonKey?: string }): Promise<number> {
+    if ('id' in filter && !TABLE_ID.test(filter.id)) return 0;
+    const rows = returnedRows<{ id: number }>(await this.em.query(
+      `UPDATE jobs SET run_after = now(), updated_at = now()
+       WHERE state = 'queued' AND run_after > now()
+         AND ($1::bigint IS NULL OR id = $1) AND ($2::text IS NULL OR name = $2) AND ($3::text IS NULL OR singleton_key = $3)
+       RETURNING id`,
+      'id' in filter ? [filter.id, null, null] : [null, filter.name, filter.singletonKey ?? null],
+    ));
+    return rows.length;
+  }
+
+  async get(id: string): Promise<JobRecord | null> {
+    if (!TABLE_ID.test(id)) return null;
+    const rows: JobRow[] = await this.em.query(`SELECT ${COLUMNS} FROM jobs WHERE id = $1`, [id]);
+    return rows[0] ? toRecord(rows[0]) : null;
+  }
+
   async list(state: JobState | undefined, name: string | undefined, limit: number): Promise<JobRecord[]> {
     const rows: JobRow[] = await this.em.query(
-      `SELECT id, name, payload, state, attempts, max_attempts, run_after, singleton_key, last_error, created_at, completed_at
+      `SELECT ${COLUMNS}
        FROM jobs WHERE ($1::text IS NULL OR state = $1) AND ($2::text IS NULL OR name = $2)
        ORDER BY id DESC LIMIT $3`,
       [state ?? null, name ?? null, limit],
     );
-    return rows.map((r) => ({
-      id: r.id,
-      name: r.name,
-      payload: r.payload,
-      state: r.state,
-      attempts: r.attempts,
-      maxAttempts: r.max_attempts,
-      runAfter: r.run_after,
-      singletonKey: r.singleton_key,
-      lastError: r.last_error,
-      createdAt: r.created_at,
-      completedAt: r.completed_at,
-    }));
+    return rows.map(toRecord);
   }
+}
+
+function toRecord(r: JobRow): JobRecord {
+  return {
+    id: String(r.id),
+    name: r.name,
+    payload: r.payload,
+    state: r.state,
+    attempts: r.attempts,
+    maxAttempts: r.max_attempts,
+    runAfter: r.run_after,
+    singletonKey: r.singleton_key,
+    lastError: r.last_error,
+    createdAt: r.created_at,
+    completedAt: r.completed_at,
+    updatedAt: r.updated_at,
+  };
 }

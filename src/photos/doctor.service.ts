@@ -1,7 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { returnedRows } from '../database/sql-result.js';
 import { AlbumService } from '../albums/album.service.js';
 import { JOB_QUEUE, type JobQueue } from '../jobs/job-queue.js';
 import { isEmbeddedDatabase } from '../database/data-source.js';
@@ -84,11 +83,7 @@ export class DoctorService {
           continue;
         }
         // One is already waiting (e.g. ingest's delayed safety net): make it due now.
-        const moved: unknown[] = await this.dataSource.query(
-          `UPDATE jobs SET run_after = now() WHERE name = $1 AND singleton_key = $2 AND state = 'queued' AND run_after > now() RETURNING id`,
-          [EAGER_DERIVATIVES_JOB, `photo:${photoId}`],
-        );
-        if (returnedRows(moved).length) report.requeued++;
+        if ((await this.jobs.runNow({ name: EAGER_DERIVATIVES_JOB, singletonKey: `photo:${photoId}` })) > 0) report.requeued++;
       }
       await this.albums.refreshAllCounts();
     }

@@ -16,7 +16,7 @@ import { AlbumService } from '../../src/albums/album.service.js';
 import { createApp } from '../../src/bootstrap/server.js';
 import { createLogger } from '../../src/common/logger.js';
 import { loadConfig, type VitrineConfig } from '../../src/config/config.js';
-import { DbJobQueue } from '../../src/jobs/db-job.queue.js';
+import { JOB_QUEUE, type JobRunner } from '../../src/jobs/job-queue.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 
 export interface MediaTestApp {
@@ -25,7 +25,8 @@ export interface MediaTestApp {
   config: VitrineConfig;
   users: Record<'admin' | 'contributor' | 'member', number>;
   albums: AlbumService;
-  jobs: DbJobQueue;
+  /** The app's queue: pg-boss on Postgres, the table queue on PGlite. */
+  jobs: JobRunner;
   close(): Promise<void>;
 }
 
@@ -59,7 +60,7 @@ export async function createMediaTestApp(env: Record<string, string> = {}): Prom
     config,
     users,
     albums: app.get(AlbumService),
-    jobs: app.get(DbJobQueue),
+    jobs: app.get<JobRunner>(JOB_QUEUE),
     async close() {
       await app.close();
       if (db.kind === 'postgres') await db.close().catch(() => undefined);

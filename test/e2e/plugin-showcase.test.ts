@@ -9,7 +9,7 @@ import { ThemeService } from '../../src/site/theme.service.js';
 import { ShareLinkService } from '../../src/access/share-link.service.js';
 import { HookRegistry } from '../../src/hooks/hook.registry.js';
 import { ImageSizeRegistry } from '../../src/media/image-size.registry.js';
-import { DbJobQueue } from '../../src/jobs/db-job.queue.js';
+import { JOB_QUEUE, type JobRunner } from '../../src/jobs/job-queue.js';
 import { PluginHost } from '../../src/plugin-host/plugin-host.js';
 import { ImporterRegistry } from '../../src/plugin-host/plugin-importers.js';
 import { UserService } from '../../src/users/user.service.js';
@@ -199,7 +199,7 @@ describe('plugin platform: the showcase fixture uses every contribution, end to 
     expect(t.app.get(ImageSizeRegistry).get('showcase-banner')).toMatchObject({ width: 1200, height: 400, crop: true, eager: false });
     const host = t.app.get(PluginHost);
     await host.contextFor(host.plugin('showcase')!).services.jobs.enqueue('note', { text: 'from job' });
-    await t.app.get(DbJobQueue).drain();
+    await t.app.get<JobRunner>(JOB_QUEUE).drain();
     expect(seen.jobs).toEqual(['from job']);
   });
 

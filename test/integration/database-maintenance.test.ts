@@ -1,16 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DatabaseMaintenanceService, VACUUM_JOB } from '../../src/database/database-maintenance.service.js';
-import { DbJobQueue } from '../../src/jobs/db-job.queue.js';
+import { JOB_QUEUE, type JobRunner } from '../../src/jobs/job-queue.js';
 import { isEmbeddedDatabase } from '../../src/database/data-source.js';
 import { insertPhotoRows } from '../support/photo-rows.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 
 describe('database maintenance', () => {
   let t: TestApp;
-  let queue: DbJobQueue;
+  let queue: JobRunner;
   beforeAll(async () => {
     t = await createTestApp({}, {});
-    queue = t.app.get(DbJobQueue);
+    queue = t.app.get<JobRunner>(JOB_QUEUE);
   });
   afterAll(() => t?.close());
 
@@ -33,7 +33,7 @@ describe('database maintenance', () => {
 
     await insertPhotoRows(t.db.dataSource, 40);
     expect(await reltuples('photos')).not.toBe(40); // never analysed: -1
-    await t.db.dataSource.query(`UPDATE jobs SET run_after = now() WHERE name = $1`, [VACUUM_JOB]);
+    expect(await queue.runNow({ name: VACUUM_JOB })).toBe(1);
     await queue.drain();
     expect((await queue.list({ name: VACUUM_JOB }))[0]!.state).toBe('completed');
     expect(await reltuples('photos')).toBe(40);

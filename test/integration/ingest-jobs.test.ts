@@ -1,41 +1,65 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/common/logger.js';
-import { DbJobQueue } from '../../src/jobs/db-job.queue.js';
+import { createJobQueue, type JobQueueFactoryOptions } from '../../src/jobs/job-queue.factory.js';
+import type { JobRunner } from '../../src/jobs/job-queue.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 
-describe('DbJobQueue', () => {
+/** Runs on the queue the database gets by default: pg-boss on Postgres, the table queue on PGlite. */
+describe('job queue', () => {
   let db: TestDatabase;
-  let queue: DbJobQueue;
+  let queue: JobRunner;
   const logger = createLogger('silent');
+  const others: JobRunner[] = [];
+  const another = (options: JobQueueFactoryOptions) => {
+    const q = createJobQueue(db.dataSource, logger, options);
+    others.push(q);
+    return q;
+  };
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    queue = new DbJobQueue(db.dataSource, logger, { backoffBaseMs: 0 });
+    queue = createJobQueue(db.dataSource, logger, { backoffBaseMs: 0 });
   });
   afterAll(async () => {
-    await queue.stop();
+    for (const q of others) await q.close();
+    await queue?.close();
     await db.close();
   });
 
-  it('enqueues inside the caller transaction: a rollback leaves no job', async () => {
+  it('enqueues inside the caller transaction: a rollback leaves no job, a commit keeps it', async () => {
     await expect(
       db.dataSource.transaction(async (em) => {
         await queue.enqueue('t.rollback', { a: 1 }, { em });
+        await queue.enqueue('t.rollback', { a: 3 }, { em, singletonKey: 'k' });
         throw new Error('rollback');
       }),
     ).rejects.toThrow('rollback');
     expect(await queue.list({ name: 't.rollback' })).toEqual([]);
-    await db.dataSource.transaction((em) => queue.enqueue('t.rollback', { a: 2 }, { em }));
-    expect((await queue.list({ name: 't.rollback' })).map((j) => j.payload)).toEqual([{ a: 2 }]);
+    const id = await db.dataSource.transaction(async (em) => {
+      const inside = await queue.enqueue('t.rollback', { a: 2 }, { em });
+      // Not visible outside the transaction before it commits (PGlite has one session: no "outside").
+      if (db.kind === 'postgres') expect(await queue.get(inside!)).toBeNull();
+      return inside;
+    });
+    expect((await queue.list({ name: 't.rollback' })).map((j) => [j.id, j.payload])).toEqual([[id, { a: 2 }]]);
   });
 
-  it('keeps one queued/active job per singleton key', async () => {
-    expect(await queue.enqueue('t.single', {}, { singletonKey: 'k' })).toEqual(expect.any(Number));
+  it('keeps one queued/active job per singleton key, also inside transactions', async () => {
+    const first = await queue.enqueue('t.single', {}, { singletonKey: 'k' });
+    expect(first).toEqual(expect.any(String));
     expect(await queue.enqueue('t.single', {}, { singletonKey: 'k' })).toBeNull();
-    expect(await queue.enqueue('t.single', {}, { singletonKey: 'other' })).toEqual(expect.any(Number));
+    expect(await db.dataSource.transaction((em) => queue.enqueue('t.single', {}, { em, singletonKey: 'k' }))).toBeNull();
+    expect(await queue.enqueue('t.single', {}, { singletonKey: 'other' })).toEqual(expect.any(String));
+    // Concurrent enqueues of one new key: exactly one wins.
+    const racing = await Promise.all([0, 1, 2, 3].map(() => queue.enqueue('t.single', {}, { singletonKey: 'race' })));
+    expect(racing.filter((r) => r !== null)).toHaveLength(1);
+    // Once it ran, the key is free again.
+    queue.work('t.single', async () => undefined);
+    await queue.drain();
+    expect(await queue.enqueue('t.single', {}, { singletonKey: 'k' })).toEqual(expect.any(String));
   });
 
-  it('retries with backoff, ends in failed, and retry() re-queues', async () => {
+  it('retries, ends in failed with the last error, and retry() re-queues with a fresh budget', async () => {
     let calls = 0;
     queue.work('t.flaky', async () => {
       calls++;
@@ -45,34 +69,76 @@ describe('DbJobQueue', () => {
     await queue.drain();
     expect(calls).toBe(3);
     const [failed] = await queue.list({ name: 't.flaky', state: 'failed' });
-    expect(failed).toMatchObject({ id, attempts: 3, lastError: 'Error: nope 3' });
+    expect(failed).toMatchObject({ id, attempts: 3, maxAttempts: 3, lastError: 'Error: nope 3' });
     expect(await queue.retry(id)).toBe(true);
     expect(await queue.retry(id)).toBe(false);
-    expect((await queue.list({ name: 't.flaky', state: 'queued' })).map((j) => j.id)).toEqual([id]);
+    expect(await queue.retry('12345')).toBe(false);
+    expect(await queue.retry('00000000-0000-4000-8000-000000000000')).toBe(false);
+    expect((await queue.list({ name: 't.flaky', state: 'queued' })).map((j) => [j.id, j.attempts])).toEqual([[id, 0]]);
+    await queue.drain();
+    expect(calls).toBe(6);
   });
 
-  it('a restart re-queues jobs left active by a dead worker and runs them', async () => {
-    const id = (await queue.enqueue('t.resume', { n: 1 }))!;
-    await db.dataSource.query(`UPDATE jobs SET state = 'active', attempts = 1, locked_at = now() WHERE id = $1`, [id]);
-    const restarted = new DbJobQueue(db.dataSource, logger, { recoverAllAtStart: true, pollIntervalMs: 20 });
-    const seen: unknown[] = [];
-    restarted.work('t.resume', async (job) => {
-      seen.push(job.payload);
+  it('refuses to retry a failed singleton while the same work is queued', async () => {
+    queue.work('t.once', async () => {
+      throw new Error('no');
     });
-    await restarted.start();
-    for (let i = 0; i < 100 && seen.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
-    await restarted.stop();
-    expect(seen).toEqual([{ n: 1 }]);
-    const [done] = await restarted.list({ name: 't.resume' });
-    expect(done).toMatchObject({ state: 'completed', attempts: 2 });
+    const id = (await queue.enqueue('t.once', {}, { singletonKey: 'p1', maxAttempts: 1 }))!;
+    await queue.drain();
+    expect((await queue.get(id))!.state).toBe('failed');
+    const next = await queue.enqueue('t.once', {}, { singletonKey: 'p1', runAfter: new Date(Date.now() + 60_000) });
+    expect(next).toEqual(expect.any(String));
+    expect(await queue.retry(id)).toBe(false);
+    expect(await queue.retryFailed('t.once')).toEqual([]);
+  });
+
+  it('a restart resumes jobs left active by a dead worker and runs them', async () => {
+    // pg-boss fixes a job's expiry when it is sent; the table queue uses the recovering worker's.
+    const dead = another({ staleAfterMs: 1000, backoffBaseMs: 0 });
+    const id = (await dead.enqueue('t.resume', { n: 1 }))!;
+    // A worker claims the job and hangs (as if killed mid-run): the job stays active.
+    let release: (e: Error) => void = () => undefined;
+    dead.work('t.resume', () => new Promise<void>((_, reject) => (release = reject)));
+    const hung = dead.runOnce();
+    try {
+      for (let i = 0; i < 100 && (await queue.get(id))!.state !== 'active'; i++) await new Promise((r) => setTimeout(r, 20));
+      expect((await queue.get(id))!).toMatchObject({ state: 'active', attempts: 1 });
+
+      await new Promise((r) => setTimeout(r, 1200)); // older than staleAfterMs
+      const restarted = another({ staleAfterMs: 1000, backoffBaseMs: 0, pollIntervalMs: 20 });
+      const seen: unknown[] = [];
+      restarted.work('t.resume', async (job) => {
+        seen.push(job.payload);
+      });
+      await restarted.start();
+      for (let i = 0; i < 150 && seen.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+      await restarted.stop();
+      expect(seen).toEqual([{ n: 1 }]);
+      expect((await restarted.get(id))!).toMatchObject({ state: 'completed', attempts: 2, lastError: null });
+    } finally {
+      // The "dead" worker finally gives up: its late failure does not undo the completed run.
+      release(new Error('too late'));
+      await hung;
+    }
+    expect((await queue.get(id))!.state).toBe('completed');
   });
 
   it('claims each job once even with several workers polling', async () => {
     const ran: number[] = [];
-    const workers = [0, 1, 2].map(() => new DbJobQueue(db.dataSource, logger, { pollIntervalMs: 5 }));
+    const workers = [0, 1, 2].map(() => another({ pollIntervalMs: 5 }));
     for (const w of workers) w.work('t.many', async (job) => void ran.push(Number(job.payload.i)));
     for (let i = 0; i < 20; i++) await queue.enqueue('t.many', { i });
     await Promise.all(workers.map((w) => w.drain()));
     expect(ran.sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i));
+  });
+
+  it('counts jobs per state and lists them newest first', async () => {
+    const counts = await queue.countByState();
+    expect(Object.keys(counts).sort()).toEqual(['active', 'completed', 'failed', 'queued']);
+    const all = await queue.list({ limit: 1000 });
+    for (const state of ['queued', 'active', 'completed', 'failed'] as const) expect(counts[state]).toBe(all.filter((j) => j.state === state).length);
+    const created = all.map((j) => j.createdAt.getTime());
+    expect(created).toEqual([...created].sort((a, b) => b - a));
+    expect(await queue.list({ limit: 2 })).toHaveLength(2);
   });
 });

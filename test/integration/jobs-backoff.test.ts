@@ -1,48 +1,55 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/common/logger.js';
-import { DbJobQueue } from '../../src/jobs/db-job.queue.js';
+import { createJobQueue } from '../../src/jobs/job-queue.factory.js';
+import type { JobRunner } from '../../src/jobs/job-queue.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 
-describe('DbJobQueue failure handling (vitrine jobs)', () => {
+/** Runs on the queue the database gets by default: pg-boss on Postgres, the table queue on PGlite. */
+describe('job queue failure handling (vitrine jobs)', () => {
   let db: TestDatabase;
-  let queue: DbJobQueue;
+  let queue: JobRunner;
   beforeAll(async () => {
     db = await createTestDatabase();
-    queue = new DbJobQueue(db.dataSource, createLogger('silent'), { backoffBaseMs: 60_000 });
+    queue = createJobQueue(db.dataSource, createLogger('silent'), { backoffBaseMs: 60_000 });
   });
   afterAll(async () => {
-    await queue.stop();
+    await queue?.close();
     await db.close();
   });
 
-  it('waits base·2^(attempt−1) before each retry, then ends failed with the last error; retryFailed re-queues all', async () => {
+  it('waits base·2^(attempt−1) (pg-boss: up to twice that, jitter) before each retry, then ends failed with the last error; retryFailed re-queues all', async () => {
+    expect(queue.kind).toBe(db.kind === 'postgres' ? 'pgboss' : 'table');
     let calls = 0;
     queue.work('t.backoff', async () => {
       calls++;
       throw new Error(`broken ${calls}`);
     });
     const id = (await queue.enqueue('t.backoff', {}, { maxAttempts: 3 }))!;
+    expect(id).toEqual(expect.any(String));
     const delays: number[] = [];
     for (let attempt = 1; attempt <= 3; attempt++) {
       expect(await queue.runOnce()).toBe(true);
       expect(await queue.runOnce()).toBe(false); // not due yet: the backoff holds it
-      const [row] = await db.dataSource.query(`SELECT state, attempts, last_error, EXTRACT(EPOCH FROM (run_after - now())) * 1000 AS wait FROM jobs WHERE id = $1`, [id]);
-      expect(row.attempts).toBe(attempt);
-      expect(row.last_error).toBe(`Error: broken ${attempt}`);
+      const job = (await queue.get(id))!;
+      expect(job.attempts).toBe(attempt);
+      expect(job.maxAttempts).toBe(3);
+      expect(job.lastError).toBe(`Error: broken ${attempt}`);
       if (attempt < 3) {
-        expect(row.state).toBe('queued');
-        delays.push(Number(row.wait));
-        await db.dataSource.query(`UPDATE jobs SET run_after = now() WHERE id = $1`, [id]); // time passes
+        expect(job.state).toBe('queued');
+        expect(await queue.countOpen('t.backoff')).toEqual({ due: 0, waiting: 1, active: 0 });
+        delays.push(job.runAfter.getTime() - Date.now());
+        expect(await queue.runNow({ id })).toBe(1); // time passes
       } else {
-        expect(row.state).toBe('failed');
+        expect(job.state).toBe('failed');
       }
     }
     expect(delays[0]).toBeGreaterThan(50_000);
-    expect(delays[0]).toBeLessThanOrEqual(60_000);
+    expect(delays[0]).toBeLessThanOrEqual(queue.kind === 'pgboss' ? 120_000 : 60_000);
     expect(delays[1]).toBeGreaterThan(110_000);
-    expect(delays[1]).toBeLessThanOrEqual(120_000);
+    expect(delays[1]).toBeLessThanOrEqual(queue.kind === 'pgboss' ? 240_000 : 120_000);
     expect(await queue.runOnce()).toBe(false); // failed is final
     expect(calls).toBe(3);
+    expect((await queue.countByState()).failed).toBe(1);
 
     const other = (await queue.enqueue('t.backoff', {}, { maxAttempts: 1 }))!;
     await queue.runOnce();
@@ -50,5 +57,6 @@ describe('DbJobQueue failure handling (vitrine jobs)', () => {
     expect(failed.map((j) => j.id).sort()).toEqual([id, other].sort());
     expect((await queue.retryFailed('t.backoff')).sort()).toEqual([id, other].sort());
     expect(await queue.countOpen('t.backoff')).toEqual({ due: 2, waiting: 0, active: 0 });
+    expect((await queue.get(id))!).toMatchObject({ state: 'queued', attempts: 0, maxAttempts: 3 });
   });
 });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import type { Principal } from '../../../src/access/principal.js';
-import { DbJobQueue } from '../../../src/jobs/db-job.queue.js';
+import { JOB_QUEUE, type JobRunner } from '../../../src/jobs/job-queue.js';
 import { PhotoIngestService } from '../../../src/photos/photo-ingest.service.js';
 import { UserService } from '../../../src/users/user.service.js';
 import type { TestApp } from '../../support/test-app.js';
@@ -118,6 +118,6 @@ export async function ingestPhotos(t: TestApp, albumIds: number[], specs: PhotoS
     });
     ids.push(result.photo.id);
   }
-  await t.app.get(DbJobQueue).drain();
+  await t.app.get<JobRunner>(JOB_QUEUE).drain();
   return ids;
 }
