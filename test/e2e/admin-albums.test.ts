@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AlbumService } from '../../src/albums/album.service.js';
 import { GrantService } from '../../src/access/grant.service.js';
 import { GroupService } from '../../src/groups/group.service.js';
+import { JOB_QUEUE, type JobRunner } from '../../src/jobs/job-queue.js';
 import { insertPhotoRows } from '../support/photo-rows.js';
 import { followFlash, startAdminApp, type AdminSession, type AdminTestApp } from './admin-support.js';
 
@@ -37,6 +38,19 @@ describe('admin: layout, dashboard and albums', () => {
     }
     await a.post('/admin/albums', member, { name: 'nope' }).expect(403);
     expect(await albums.children(null)).toEqual([]);
+  });
+
+  it('shows the job queue on the dashboard: counts per state and the last error of a failed job (pg-boss on Postgres)', async () => {
+    const queue = a.t.app.get<JobRunner>(JOB_QUEUE);
+    queue.work('t.dashboard', async () => {
+      throw new Error('disk on fire');
+    });
+    const id = (await queue.enqueue('t.dashboard', {}, { maxAttempts: 1 }))!;
+    await queue.drain();
+    const res = await a.get('/admin', admin).expect(200);
+    expect(res.text).toMatch(/data-job-state="failed">1</);
+    expect(res.text).toContain(`#${id}`);
+    expect(res.text).toContain('Error: disk on fire');
   });
 
   it('renders the dashboard with counts, job states and recent activity for admins', async () => {
