@@ -10,6 +10,7 @@ import { LoginPageRenderer } from './login-page.renderer.js';
 import { ApiKeyPrincipalResolver, PrincipalResolverRegistry, SessionPrincipalResolver } from './principal.resolver.js';
 import { SessionController } from './session.controller.js';
 import { SessionService } from './session.service.js';
+import { SessionPrincipalReader } from './session-principal.reader.js';
 
 /**
  * Authentication: sessions (login form and JSON API), API keys, CSRF, login throttling, and the
@@ -29,9 +30,10 @@ import { SessionService } from './session.service.js';
     SessionPrincipalResolver,
     PrincipalResolverRegistry,
     AuthMiddleware,
+    SessionPrincipalReader,
     LoginPageRenderer,
   ],
-  exports: [AUTH_SETTINGS, CredentialService, SessionService, ApiKeyService, PrincipalResolverRegistry, LoginPageRenderer],
+  exports: [AUTH_SETTINGS, CredentialService, SessionService, ApiKeyService, PrincipalResolverRegistry, SessionPrincipalReader, LoginPageRenderer],
 })
 export class AuthModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {

@@ -64,14 +64,8 @@ export class SessionPrincipalResolver implements PrincipalResolver {
     if (!session || typeof userId !== 'number') return null;
     const authAt = session.authAt ?? 0;
     if (authAt + this.settings.absoluteTtlMs <= this.settings.now()) return this.end(req);
-    const rows: SessionUserRow[] = await this.dataSource.query(
-      `SELECT id, username, role, privacy_level, status, password_changed_at FROM users WHERE id = $1`,
-      [userId],
-    );
-    const user = rows[0];
-    if (!user || user.status !== 'active') return this.end(req);
-    if (user.password_changed_at && new Date(user.password_changed_at).getTime() > authAt) return this.end(req);
-    return { kind: 'user', userId: user.id, username: user.username, role: user.role, privacyLevel: user.privacy_level };
+    const rows: SessionUserRow[] = await this.dataSource.query(`SELECT ${SESSION_USER_COLUMNS} FROM users WHERE id = $1`, [userId]);
+    return sessionUserPrincipal(rows[0], authAt) ?? this.end(req);
   }
 
   private end(req: Request): Promise<null> {
@@ -79,13 +73,27 @@ export class SessionPrincipalResolver implements PrincipalResolver {
   }
 }
 
-interface SessionUserRow {
+/** The `users` columns a session principal is built from (also selected by the media fast path). */
+export const SESSION_USER_COLUMNS = 'id, username, role, privacy_level, status, password_changed_at';
+
+export interface SessionUserRow {
   id: number;
   username: string;
   role: Role;
   privacy_level: PrivacyLevel;
   status: string;
   password_changed_at: Date | string | null;
+}
+
+/**
+ * The one rule for "who is the user of this session": the principal, or null when the session
+ * must end (account gone or not active, or password changed after this login). The absolute
+ * lifetime is checked by the caller from `authAt`.
+ */
+export function sessionUserPrincipal(user: SessionUserRow | undefined, authAt: number): Principal | null {
+  if (!user || user.status !== 'active') return null;
+  if (user.password_changed_at && new Date(user.password_changed_at).getTime() > authAt) return null;
+  return { kind: 'user', userId: user.id, username: user.username, role: user.role, privacyLevel: user.privacy_level };
 }
 
 /**

@@ -20,6 +20,7 @@ import { GUEST } from '../access/principal.js';
 import type { AccessRequest } from '../access/policies.guard.js';
 import { hardenSharp } from '../media/sharp.hardening.js';
 import { SitePageCache } from '../site/site-page.cache.js';
+import { MediaFileFastPath } from '../photos/media-file.fast-path.js';
 import { FirstRunService, type FirstRunResult } from '../setup/first-run.service.js';
 import { assertDataDirWritable, assertPortFree, createDataDir } from './preflight.js';
 
@@ -37,6 +38,11 @@ export interface CreateAppOptions {
    * the fast path does not know about.
    */
   pageCacheFastPath?: boolean;
+  /**
+   * Serve already-built derivatives to guests and plain session users before logging, sessions
+   * and routing (`MediaFileFastPath`). On in the real server; off by default for the same reason.
+   */
+  mediaFastPath?: boolean;
 }
 
 /** Builds the Nest application on an open DataSource (also used by e2e tests). */
@@ -50,6 +56,7 @@ export async function createApp(config: VitrineConfig, dataSource: DataSource, l
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   if (options.pageCacheFastPath) app.use(app.get(SitePageCache).fastPath()); // stored anonymous pages skip logging, sessions and routing
+  if (options.mediaFastPath) app.use(app.get(MediaFileFastPath).handler()); // built derivatives: one DB round trip, no middleware chain
   app.use(
     pinoHttp<import('node:http').IncomingMessage, import('node:http').ServerResponse, never>({
       logger,
@@ -84,7 +91,7 @@ export async function startServer(config: VitrineConfig): Promise<RunningServer>
   try {
     const applied = await new Migrator(dataSource).up();
     if (applied.length) logger.info({ migrations: applied }, 'database migrated');
-    app = await createApp(config, dataSource, logger, { pageCacheFastPath: true });
+    app = await createApp(config, dataSource, logger, { pageCacheFastPath: true, mediaFastPath: true });
     const firstRun = await app.get(FirstRunService).ensureWebmaster(config.adminUser, config.adminPassword);
     await app.listen(config.port, config.host);
     const server = app.getHttpServer() as Server;

@@ -43,10 +43,8 @@ export class FreshReader<T> {
  */
 export function dataVersionReader(dataSource: Pick<DataSource, 'query'>): FreshReader<string> {
   return new FreshReader(async () => {
-    const [row] = (await dataSource.query(
-      `SELECT (SELECT epoch FROM access_epoch) AS access, (SELECT last_value FROM ws_content_version) AS content`,
-    )) as { access: string | number; content: string | number }[];
-    return `${row?.access ?? 0}:${row?.content ?? 0}`;
+    const [row] = (await dataSource.query(`SELECT ${DATA_VERSION_COLUMNS}`)) as DataVersionColumns[];
+    return dataVersionOf(row);
   });
 }
 
@@ -69,4 +67,22 @@ export function sharedDataVersion(dataSource: Pick<DataSource, 'query'>): FreshR
 /** The access-epoch part of a data version string (`access:content`). */
 export function accessEpochOf(version: string): number {
   return Number(version.slice(0, version.indexOf(':')));
+}
+
+/**
+ * The data version as a SQL select list (columns `access`, `content`), for reads that need it in
+ * the same round trip as other per-request facts (the media fast path reads it with the session).
+ * Always turn the row into the version with {@link dataVersionOf}.
+ */
+export const DATA_VERSION_COLUMNS = `(SELECT epoch FROM access_epoch) AS access, (SELECT last_value FROM ws_content_version) AS content`;
+
+/** The columns {@link DATA_VERSION_COLUMNS} selects. */
+export interface DataVersionColumns {
+  access: string | number | null;
+  content: string | number | null;
+}
+
+/** The data version string of a row selected with {@link DATA_VERSION_COLUMNS}. */
+export function dataVersionOf(row: DataVersionColumns | undefined): string {
+  return `${row?.access ?? 0}:${row?.content ?? 0}`;
 }

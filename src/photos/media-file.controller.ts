@@ -10,10 +10,8 @@ import { VitrineError } from '../common/errors.js';
 import type { DerivativeFormat } from '../media/derivative.generator.js';
 import { attachmentDisposition } from './content-disposition.js';
 import { MediaFileService, type ServableFile } from './media-file.service.js';
+import { DERIVATIVE_FILE_PART, derivativeCacheControl, negotiateFormat, startMediaResponse } from './media-response.js';
 
-const FILE_PART = /^([a-z0-9][a-z0-9_-]{0,31})(?:\.([a-z]{3,4}))?$/;
-/** Browsers revalidate private images after this; access changes apply within it at most. */
-const PRIVATE_MAX_AGE = 300;
 
 /**
  * Photo bytes: `GET /media/photos/:id/original` and `GET /media/photos/:id/:size[.jpg|.webp|.avif]`
@@ -44,45 +42,19 @@ export class MediaFileController {
   @Get(':id/:file')
   @Public()
   async derivative(@Param('id') id: string, @Param('file') filePart: string, @Req() req: AccessRequest, @Res() res: Response): Promise<void> {
-    const match = FILE_PART.exec(filePart);
-    const format: DerivativeFormat | undefined = match?.[2] ? this.media.formatOf(match[2]) : negotiate(req.header('accept'));
+    const match = DERIVATIVE_FILE_PART.exec(filePart);
+    const format: DerivativeFormat | undefined = match?.[2] ? this.media.formatOf(match[2]) : negotiateFormat(req.header('accept'));
     if (!match || !format) throw new VitrineError('not_found', 'photo.not_found', 'This photo does not exist.');
     if (!match[2]) res.setHeader('Vary', 'Accept');
     const principal = req.principal ?? GUEST;
     const canDownload = async () => (req.ability ??= await this.abilities.forPrincipal(principal)).can('download', 'Photo');
     const file = await this.media.derivative(principal, id, match[1]!, format, canDownload);
     if (file.personal) res.append('Vary', 'Cookie, Authorization');
-    const cacheControl = file.personal ? 'private, no-cache' : file.publicToGuests ? 'public, max-age=31536000, immutable' : `private, max-age=${PRIVATE_MAX_AGE}`;
-    await this.send(req, res, file, cacheControl);
+    await this.send(req, res, file, derivativeCacheControl(file));
   }
 
   private async send(req: AccessRequest, res: Response, file: ServableFile, cacheControl: string): Promise<void> {
-    res.setHeader('ETag', file.etag);
-    res.setHeader('Cache-Control', cacheControl);
-    res.setHeader('X-Content-Type-Options', 'nosniff');
-    res.setHeader('Content-Security-Policy', "default-src 'none'; sandbox");
-    if (matchesEtag(req.header('if-none-match'), file.etag)) {
-      res.status(304).end();
-      return;
-    }
-    res.status(200);
-    res.setHeader('Content-Type', file.contentType);
-    res.setHeader('Content-Length', String(file.size));
-    if (req.method === 'HEAD') {
-      res.end();
-      return;
-    }
+    if (!startMediaResponse(req, res, file, cacheControl)) return;
     await pipeline(createReadStream(file.path), res).catch(() => res.destroy());
   }
-}
-
-/** WebP when the client lists it (browsers do), else JPEG. AVIF only when asked by extension. */
-function negotiate(accept: string | undefined): DerivativeFormat {
-  return accept && /(^|[\s,])image\/webp(?![^,]*;\s*q=0(\.0*)?\s*(,|$))/i.test(accept) ? 'webp' : 'jpeg';
-}
-
-function matchesEtag(header: string | undefined, etag: string): boolean {
-  if (!header) return false;
-  if (header.trim() === '*') return true;
-  return header.split(',').some((t) => t.trim().replace(/^W\//, '') === etag);
 }

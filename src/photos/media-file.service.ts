@@ -30,6 +30,11 @@ export interface ServableFile {
   personal?: boolean;
 }
 
+/** A visible, non-personal derivative as the fast path serves it (size read from the open file). */
+export type WarmDerivative = Pick<ServableFile, 'path' | 'contentType' | 'etag' | 'publicToGuests'>;
+
+const MAX_WARM_ENTRIES = 20_000;
+
 /** What `image.variant` keys may look like. */
 const VARIANT_KEY = /^[a-z0-9][a-z0-9.-]{0,63}$/;
 
@@ -44,6 +49,8 @@ const EXT_FORMAT: Readonly<Record<string, DerivativeFormat>> = { jpg: 'jpeg', we
 @Injectable()
 export class MediaFileService {
   private readonly builds = new Map<string, Promise<void>>();
+  /** Fast-path decisions: data version + principal + file → what to send (see {@link warmDerivative}). */
+  private readonly warm = new Map<string, WarmDerivative>();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -101,8 +108,44 @@ export class MediaFileService {
       }
     }
     const info = await stat(path);
-    const tag = createHash('sha256').update(tagInput).digest('base64url').slice(0, 27);
-    return { path, size: info.size, contentType: DERIVATIVE_MIME[format], etag: `"${tag}"`, publicToGuests: await this.publicToGuests(principal, row.id), personal };
+    return { path, size: info.size, contentType: DERIVATIVE_MIME[format], etag: etagOf(tagInput), publicToGuests: await this.publicToGuests(principal, row.id), personal };
+  }
+
+  /**
+   * The derivative for the media fast path, from a cache of decisions keyed by the data version
+   * (`dataVersionReader`: access epoch + content version, read by the caller for this request),
+   * the principal's identity, role and privacy level, and the file. A grant revoked, a photo made
+   * private, unlinked or deleted, an album hidden: each changes the version, so the next request
+   * decides again through {@link VisibilityService}, as the full route does.
+   *
+   * Answers null whenever the fast path must not answer — photo invisible, missing or malformed,
+   * unknown size, share-link principal, or an `image.variant` listener (per-request variants):
+   * the caller then hands the request to the full route, which answers (404s included) as always.
+   * The file itself may still be missing (built on demand by the full route).
+   */
+  async warmDerivative(principal: Principal, version: string, rawId: string, sizeName: string, format: DerivativeFormat): Promise<WarmDerivative | null> {
+    if (principal.kind === 'share' || this.hooks.subscriptions('image.variant').length > 0) return null;
+    const who = principal.kind === 'user' ? `u${principal.userId}:${principal.role}:${principal.privacyLevel}` : 'guest';
+    const size = this.sizes.get(sizeName);
+    if (!size) return null;
+    const key = `${version}\n${who}\n${rawId}/${size.name}/${size.width}x${size.height}:${size.crop}/${format}`;
+    const cached = this.warm.get(key);
+    if (cached) return cached;
+    const id = parsePhotoId(rawId);
+    if (id === null) return null;
+    if ((await this.visibility.filterPhotoIds(principal, [id])).length !== 1) return null;
+    const row = await new PhotoRepository(this.dataSource.manager).fileRow(id);
+    if (!row?.storage_key || !row.sha256) return null;
+    const ext = DERIVATIVE_EXT[format];
+    const entry: WarmDerivative = {
+      path: this.storage.derivativePath(row.id, size.name, ext),
+      contentType: DERIVATIVE_MIME[format],
+      etag: etagOf(`${row.sha256}:${size.name}:${size.width}x${size.height}:${size.crop}:${format}`),
+      publicToGuests: await this.publicToGuests(principal, row.id),
+    };
+    if (this.warm.size >= MAX_WARM_ENTRIES) this.warm.delete(this.warm.keys().next().value!);
+    this.warm.set(key, entry);
+    return entry;
   }
 
   private async variantFor(request: ImageVariantRequest): Promise<ImageVariant | null> {
@@ -147,8 +190,8 @@ export class MediaFileService {
   }
 
   private async visibleRow(principal: Principal, rawId: string): Promise<PhotoFileRow> {
-    const id = /^[1-9]\d{0,9}$/.test(rawId) ? Number(rawId) : NaN;
-    if (!Number.isSafeInteger(id) || id > 2_147_483_647) throw notFound(rawId);
+    const id = parsePhotoId(rawId);
+    if (id === null) throw notFound(rawId);
     const visible = await this.visibility.filterPhotoIds(principal, [id]);
     if (visible.length !== 1) throw notFound(rawId);
     const row = await new PhotoRepository(this.dataSource.manager).fileRow(id);
@@ -174,6 +217,17 @@ export class MediaFileService {
   get buildsInFlight(): number {
     return this.builds.size;
   }
+}
+
+function etagOf(tagInput: string): string {
+  return `"${createHash('sha256').update(tagInput).digest('base64url').slice(0, 27)}"`;
+}
+
+/** A photo id from a URL segment (1…2^31−1, no leading zeros or signs), or null. */
+function parsePhotoId(rawId: string): number | null {
+  if (!/^[1-9]\d{0,9}$/.test(rawId)) return null;
+  const id = Number(rawId);
+  return id <= 2_147_483_647 ? id : null;
 }
 
 /** The one answer for missing, invisible and malformed ids: identical status and body. */

@@ -7,6 +7,7 @@ import { MediaModule } from '../media/media.module.js';
 import { DerivativeJobHandler } from './derivative-job.handler.js';
 import { MediaFileController } from './media-file.controller.js';
 import { MediaFileService } from './media-file.service.js';
+import { MediaFileFastPath } from './media-file.fast-path.js';
 import { PhotoIngestService } from './photo-ingest.service.js';
 import { tempDirOf } from './photo-paths.js';
 import { MAX_FILES_PER_REQUEST, PhotoUploadController } from './photo-upload.controller.js';
@@ -34,7 +35,7 @@ import { StorageRecoveryService } from './storage-recovery.service.js';
     }),
   ],
   controllers: [PhotoUploadController, MediaFileController],
-  providers: [PhotoIngestService, PhotoService, DerivativeJobHandler, MediaFileService, StorageRecoveryService, DoctorService],
+  providers: [PhotoIngestService, PhotoService, DerivativeJobHandler, MediaFileService, MediaFileFastPath, StorageRecoveryService, DoctorService],
   exports: [PhotoIngestService, PhotoService, DoctorService, StorageRecoveryService],
 })
 export class PhotosModule {}
