@@ -119,10 +119,9 @@ async function main(): Promise<void> {
   let staticServer: ReturnType<typeof createHttpServer> | undefined;
   try {
     const photo = join(work, 'photo.jpg');
-    await sharp({ create: { width: 1600, height: 1200, channels: 3, background: { r: 90, g: 140, b: 200 } } })
-      .composite([{ input: Buffer.from('<svg width="1600" height="1200"><circle cx="800" cy="600" r="400" fill="#e33"/></svg>') }])
-      .jpeg({ quality: 90 })
-      .toFile(photo);
+    const noise = Buffer.alloc(1600 * 1200 * 3);
+    for (let i = 0; i < noise.length; i++) noise[i] = (i * 2654435761) >>> 24; // busy pixels: a realistic thumb size
+    await sharp(noise, { raw: { width: 1600, height: 1200, channels: 3 } }).jpeg({ quality: 90 }).toFile(photo);
 
     const port = await freePort();
     const dataDir = join(work, 'data');

@@ -10,7 +10,7 @@ import { VITRINE_CONFIG, type VitrineConfig } from '../config/config.js';
 import { HookRegistry } from '../hooks/hook.registry.js';
 import type { ImageVariant, ImageVariantRequest } from '../hooks/hook-payloads.js';
 import { DERIVATIVE_EXT, DERIVATIVE_MIME, generateOne, writeAtomically, type DerivativeFormat } from '../media/derivative.generator.js';
-import { ImageSizeRegistry } from '../media/image-size.registry.js';
+import { ImageSizeRegistry, type ImageSize } from '../media/image-size.registry.js';
 import { STORAGE_STRATEGY, type StorageStrategy } from '../media/storage.strategy.js';
 import { actorOf } from '../plugin-host/plugin-actor.js';
 import { PhotoRepository, type PhotoFileRow } from './photo.repository.js';
@@ -50,7 +50,7 @@ const EXT_FORMAT: Readonly<Record<string, DerivativeFormat>> = { jpg: 'jpeg', we
 export class MediaFileService {
   private readonly builds = new Map<string, Promise<void>>();
   /** Fast-path decisions: data version + principal + file → what to send (see {@link warmDerivative}). */
-  private readonly warm = new Map<string, WarmDerivative>();
+  private readonly warm = new Map<string, WarmDerivative | null>();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -130,22 +130,25 @@ export class MediaFileService {
     if (!size) return null;
     const key = `${version}\n${who}\n${rawId}/${size.name}/${size.width}x${size.height}:${size.crop}/${format}`;
     const cached = this.warm.get(key);
-    if (cached) return cached;
+    if (cached !== undefined) return cached;
+    const entry = await this.decideWarm(principal, rawId, size, format);
+    if (this.warm.size >= MAX_WARM_ENTRIES) this.warm.delete(this.warm.keys().next().value!);
+    this.warm.set(key, entry); // a null only ever sends later requests to the full route
+    return entry;
+  }
+
+  private async decideWarm(principal: Principal, rawId: string, size: ImageSize, format: DerivativeFormat): Promise<WarmDerivative | null> {
     const id = parsePhotoId(rawId);
     if (id === null) return null;
     if ((await this.visibility.filterPhotoIds(principal, [id])).length !== 1) return null;
     const row = await new PhotoRepository(this.dataSource.manager).fileRow(id);
     if (!row?.storage_key || !row.sha256) return null;
-    const ext = DERIVATIVE_EXT[format];
-    const entry: WarmDerivative = {
-      path: this.storage.derivativePath(row.id, size.name, ext),
+    return {
+      path: this.storage.derivativePath(row.id, size.name, DERIVATIVE_EXT[format]),
       contentType: DERIVATIVE_MIME[format],
       etag: etagOf(`${row.sha256}:${size.name}:${size.width}x${size.height}:${size.crop}:${format}`),
       publicToGuests: await this.publicToGuests(principal, row.id),
     };
-    if (this.warm.size >= MAX_WARM_ENTRIES) this.warm.delete(this.warm.keys().next().value!);
-    this.warm.set(key, entry);
-    return entry;
   }
 
   private async variantFor(request: ImageVariantRequest): Promise<ImageVariant | null> {
