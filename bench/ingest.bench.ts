@@ -14,7 +14,9 @@
  * 5. server peak RSS (VmHWM) over everything it ingested (BENCH_LONG=N uploads N more photos,
  *    cycling the set with a changed byte so each is new).
  *
- * Env: BENCH_PHOTOS (photos per upload phase, default 24), BENCH_LONG (default 0).
+ * Env: BENCH_PHOTOS (photos per upload phase, default 24), BENCH_LONG (default 0), BENCH_NODE_ARGS
+ * (node flags for the server, e.g. `--cpu-prof`); the server inherits the environment
+ * (e.g. MALLOC_ARENA_MAX, VITRINE_SHARP_CONCURRENCY).
  * Prints figures; asserts nothing. Keep runs short on a shared machine: compare ratios.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -37,7 +39,7 @@ const ROOT = resolve(import.meta.dirname, '../..');
 
 /** The built server (dist/src/main.js) as a child process. */
 function startServer(env: Record<string, string>): { proc: ChildProcess; ready: Promise<void>; stop(): Promise<void> } {
-  const proc = spawn(process.execPath, [join(ROOT, 'dist/src/main.js')], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const proc = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []), join(ROOT, 'dist/src/main.js')], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   const ready = new Promise<void>((res, rej) => {
     proc.stdout!.on('data', (d) => {
@@ -95,6 +97,13 @@ function vmHwmMb(pid: number): number {
   return Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
 }
 
+/** Current and peak resident size of the server, for the stage log. */
+function rssLine(pid: number): string {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const mb = (k: string) => (Number(new RegExp(`${k}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0) / 1024).toFixed(0);
+  return `server RSS ${mb('VmRSS')} MB (peak ${mb('VmHWM')} MB)`;
+}
+
 async function main(): Promise<void> {
   const dir = process.argv[2];
   if (!dir) throw new Error('usage: npm run bench:ingest <photos dir>');
@@ -116,6 +125,7 @@ async function main(): Promise<void> {
     const dataDir = join(work, 'data');
     server = startServer({ DATA_DIR: dataDir, PORT: String(port), ADMIN_PASSWORD: PASSWORD, LOG_LEVEL: 'warn' });
     await server.ready;
+    console.log(`  started: ${rssLine(server.proc.pid!)}`);
     const base = `http://127.0.0.1:${port}`;
     const admin = await login(base, 'admin', PASSWORD);
     const album = (await (await admin('/api/v1/albums', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Bench', status: 'private' }) })).json()) as { id: number };
@@ -139,8 +149,10 @@ async function main(): Promise<void> {
       return { rate: files.length / ((performance.now() - started) / 1000), ids };
     };
     const one = await uploadAll(phase1, 1);
+    console.log(`  after phase 1: ${rssLine(server.proc.pid!)}`);
     console.log(`HTTP upload, 1 client:  ${one.rate.toFixed(2)} photos/s until all eager derivatives exist = ${((100 * one.rate) / bare1).toFixed(0)} % of bare (1 worker), ${((100 * one.rate) / bare2).toFixed(0)} % of bare (2 workers)`);
     const two = await uploadAll(phase2, 2, phase2 === phase1 ? 1 : 0);
+    console.log(`  after phase 2: ${rssLine(server.proc.pid!)}`);
     console.log(`HTTP upload, 2 clients: ${two.rate.toFixed(2)} photos/s until all eager derivatives exist = ${((100 * two.rate) / bare2).toFixed(0)} % of bare (2 workers)`);
 
     // Cold on-demand `large` vs bare sharp for that size.
@@ -160,6 +172,7 @@ async function main(): Promise<void> {
       await generateDerivatives(file, [large], () => join(work, 'bare-large.jpg'), { maxImagePixels: 100_000_000, formats: ['jpeg'], placeholder: false });
       bareLarge.push(performance.now() - t0);
     }
+    console.log(`  after cold large: ${rssLine(server.proc.pid!)}`);
     console.log(`cold on-demand "large": ${median(cold).toFixed(0)} ms median vs bare sharp ${median(bareLarge).toFixed(0)} ms = ${(median(cold) / median(bareLarge)).toFixed(2)}×`);
 
     // Warm thumb with the permission check: a member who sees the private album through a grant.
@@ -187,7 +200,7 @@ async function main(): Promise<void> {
         const batch = all.slice(0, Math.min(all.length, LONG - uploaded));
         await uploadAll(batch, 2, round++);
         uploaded += batch.length;
-        console.log(`  long import: ${uploaded}/${LONG}, server peak RSS ${vmHwmMb(server.proc.pid!).toFixed(0)} MB`);
+        console.log(`  long import: ${uploaded}/${LONG}, ${rssLine(server.proc.pid!)}`);
       }
     }
     const total = phase1.length + phase2.length + LONG;

@@ -7,6 +7,7 @@ import { Jobs1763900000006 } from './1763900000006-Jobs.js';
 import { PluginMigrations1763900000007 } from './1763900000007-PluginMigrations.js';
 import { PhotoLounge1763900000008 } from './1763900000008-PhotoLounge.js';
 import { WsContentVersion1763900000009 } from './1763900000009-WsContentVersion.js';
+import { PhotoMissing1763900000010 } from './1763900000010-PhotoMissing.js';
 
 /** Core migrations, oldest first. Add new ones at the end; never edit one that has shipped. */
 export const CORE_MIGRATIONS = [
@@ -19,4 +20,5 @@ export const CORE_MIGRATIONS = [
   PluginMigrations1763900000007,
   PhotoLounge1763900000008,
   WsContentVersion1763900000009,
+  PhotoMissing1763900000010,
 ];

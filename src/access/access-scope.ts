@@ -45,13 +45,14 @@ export class AccessScope {
 
   /**
    * SQL condition on a photos alias: the photo sits in at least one visible album and its
-   * privacy level is within the principal's, or (selection share links) is one of the chosen photos.
+   * privacy level is within the principal's, or (selection share links) is one of the chosen photos;
+   * in every case it is `ready` (not in the ws.php lounge) and not flagged missing by the doctor.
    */
   photoWhere(alias: string, params: ParamBag): string {
     if (this.seesEverything) return 'TRUE';
-    if (this.photoIds !== null) return `(${alias}.id = ANY(${params.add(this.photoIds)}::int[]) AND ${alias}.status = 'ready')`;
+    if (this.photoIds !== null) return `(${alias}.id = ANY(${params.add(this.photoIds)}::int[]) AND ${servable(alias)})`;
     const level = `${alias}.privacy_level <= ${params.add(this.maxPrivacyLevel)}`;
-    const ready = `${alias}.status = 'ready'`;
+    const ready = servable(alias);
     if (this.albumIds === null) {
       return `(${level} AND ${ready} AND EXISTS (SELECT 1 FROM album_photos vap WHERE vap.photo_id = ${alias}.id))`;
     }
@@ -67,7 +68,7 @@ export class AccessScope {
     if (this.seesEverything) return 'TRUE';
     if (this.photoIds !== null) return this.photoWhere(alias, params);
     if (!this.canSeeAlbum(albumId)) return 'FALSE';
-    return `(${alias}.privacy_level <= ${params.add(this.maxPrivacyLevel)} AND ${alias}.status = 'ready')`;
+    return `(${alias}.privacy_level <= ${params.add(this.maxPrivacyLevel)} AND ${servable(alias)})`;
   }
 
   /**
@@ -86,4 +87,9 @@ export class AccessScope {
   private get albumSet(): Set<number> {
     return (this._albumSet ??= new Set(this.albumIds ?? []));
   }
+}
+
+/** Ready (not waiting in the ws.php lounge) and not flagged missing (`vitrine doctor`: original file gone). */
+function servable(alias: string): string {
+  return `(${alias}.status = 'ready' AND ${alias}.missing_since IS NULL)`;
 }

@@ -17,6 +17,8 @@ export interface AdminPhotoCard {
   width: number | null;
   height: number | null;
   createdAt: Date;
+  /** Flagged by `vitrine doctor --repair`: the original file is gone; hidden from visitors. */
+  missing: boolean;
 }
 
 export interface AdminPhotoDetail extends AdminPhotoCard {
@@ -48,8 +50,8 @@ export class AdminPhotoRepository {
     if (filter.privacyLevel !== null) add('p.privacy_level = ?', filter.privacyLevel);
     const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const total: { n: string }[] = await this.em.query(`SELECT count(*) AS n FROM photos p ${clause}`, params);
-    const rows: { id: number; label: string; privacy_level: number; file_size: string | null; width: number | null; height: number | null; created_at: Date }[] = await this.em.query(
-      `SELECT p.id, coalesce(p.title, p.original_name) AS label, p.privacy_level, p.file_size, p.width, p.height, p.created_at
+    const rows: CardRow[] = await this.em.query(
+      `SELECT p.id, coalesce(p.title, p.original_name) AS label, p.privacy_level, p.file_size, p.width, p.height, p.created_at, p.missing_since IS NOT NULL AS missing
        FROM photos p ${clause} ORDER BY p.created_at DESC, p.id DESC LIMIT ${PHOTOS_PER_PAGE} OFFSET ${(filter.page - 1) * PHOTOS_PER_PAGE}`,
       params,
     );
@@ -59,7 +61,7 @@ export class AdminPhotoRepository {
   async detail(id: number): Promise<AdminPhotoDetail | null> {
     const rows: Record<string, unknown>[] = await this.em.query(
       `SELECT p.id, coalesce(p.title, p.original_name) AS label, p.title, p.description, p.original_name, p.privacy_level, p.file_size,
-              p.width, p.height, p.created_at, p.taken_at, p.mime_type
+              p.width, p.height, p.created_at, p.taken_at, p.mime_type, p.missing_since IS NOT NULL AS missing
        FROM photos p WHERE p.id = $1`,
       [id],
     );
@@ -90,7 +92,9 @@ export class AdminPhotoRepository {
   }
 }
 
-function card(r: { id: number; label: string; privacy_level: number; file_size: string | null; width: number | null; height: number | null; created_at: Date }): AdminPhotoCard {
+type CardRow = { id: number; label: string; privacy_level: number; file_size: string | null; width: number | null; height: number | null; created_at: Date; missing: boolean };
+
+function card(r: CardRow): AdminPhotoCard {
   return {
     id: r.id,
     label: r.label,
@@ -99,5 +103,6 @@ function card(r: { id: number; label: string; privacy_level: number; file_size: 
     width: r.width,
     height: r.height,
     createdAt: r.created_at,
+    missing: r.missing === true,
   };
 }

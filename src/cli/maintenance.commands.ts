@@ -55,9 +55,13 @@ export function registerMaintenanceCommands(program: Command): void {
   program
     .command('doctor')
     .description('check files against the database: orphan files, missing originals, missing thumbnails (--repair fixes them)')
-    .option('--repair', 'remove orphan files, delete rows whose original is gone, queue missing thumbnails, recount albums')
-    .action(async (opts: { repair?: boolean }) => {
-      const report = await withAppContext((app) => app.get(DoctorService).run({ repair: Boolean(opts.repair) }));
+    .option('--repair', 'remove orphan files, flag photos whose original is gone (hidden, kept), unflag those whose file is back, queue missing thumbnails, recount albums')
+    .option('--purge-missing', 'with --repair: DELETE the photos whose original is gone instead of flagging them')
+    .action(async (opts: { repair?: boolean; purgeMissing?: boolean }) => {
+      if (opts.purgeMissing && !opts.repair) {
+        throw Errors.invalid('doctor.purge_needs_repair', '--purge-missing deletes photos and only works together with --repair.');
+      }
+      const report = await withAppContext((app) => app.get(DoctorService).run({ repair: Boolean(opts.repair), purgeMissing: Boolean(opts.purgeMissing) }));
       process.stdout.write(formatDoctorReport(report));
       if (!opts.repair && doctorFoundProblems(report)) process.exitCode = 1;
     });

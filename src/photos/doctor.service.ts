@@ -24,8 +24,18 @@ export interface DoctorReport {
   orphanDerivativeDirs: number[];
   /** Temp files left in derivative directories by dead processes. */
   strayDerivativeTemps: number;
-  /** Photo ids whose original file is missing (repair deletes these rows: they cannot be served). */
+  /**
+   * Photo ids whose original file is missing and that were not flagged yet. The repair FLAGS them
+   * (`photos.missing_since`: hidden from visitors, kept with their albums, tags and derivatives,
+   * because a missing disk may come back); `purgeMissing` deletes them instead.
+   */
   missingOriginals: number[];
+  /** Photo ids flagged missing by an earlier repair whose original is still gone (`purgeMissing` deletes them). */
+  flaggedMissing: number[];
+  /** Photo ids flagged missing whose original is back: the repair clears the flag. */
+  restoredOriginals: number[];
+  /** Rows deleted by `purgeMissing`. */
+  purged: number;
   /** Photo ids missing an eager derivative; `requeued` jobs were added by the repair. */
   missingDerivatives: number[];
   requeued: number;
@@ -53,7 +63,13 @@ export class DoctorService {
     @Inject(JOB_QUEUE) private readonly jobs: JobQueue,
   ) {}
 
-  async run(options: { repair: boolean }): Promise<DoctorReport> {
+  /**
+   * @param options.repair fix what was found (see the README table)
+   * @param options.purgeMissing with `repair`: DELETE photos whose original is gone (flagged or not)
+   *   instead of flagging them. Never implied: a disk that is only unmounted must not cost the rows.
+   */
+  async run(options: { repair: boolean; purgeMissing?: boolean }): Promise<DoctorReport> {
+    const purge = options.repair && options.purgeMissing === true;
     const recovered = await this.recovery.recover();
     const graceMs = isEmbeddedDatabase(this.dataSource) ? 0 : SWEEP_GRACE_MS;
     const report: DoctorReport = {
@@ -64,6 +80,9 @@ export class DoctorService {
       orphanDerivativeDirs: [],
       strayDerivativeTemps: 0,
       missingOriginals: [],
+      flaggedMissing: [],
+      restoredOriginals: [],
+      purged: 0,
       missingDerivatives: [],
       requeued: 0,
     };
@@ -74,10 +93,16 @@ export class DoctorService {
     if (options.repair) {
       for (const key of report.orphanOriginals) await this.storage.removeOriginal(key);
       for (const id of report.orphanDerivativeDirs) await this.storage.removeDerivatives(id);
-      if (report.missingOriginals.length) await this.photos.delete(report.missingOriginals);
-      const missingOriginals = new Set(report.missingOriginals);
+      if (purge) {
+        const gone = [...report.missingOriginals, ...report.flaggedMissing];
+        if (gone.length) report.purged = (await this.photos.delete(gone)).length;
+      } else if (report.missingOriginals.length) {
+        await this.dataSource.query(`UPDATE photos SET missing_since = now() WHERE id = ANY($1::int[]) AND missing_since IS NULL`, [report.missingOriginals]);
+      }
+      if (report.restoredOriginals.length) {
+        await this.dataSource.query(`UPDATE photos SET missing_since = NULL WHERE id = ANY($1::int[])`, [report.restoredOriginals]);
+      }
       for (const photoId of report.missingDerivatives) {
-        if (missingOriginals.has(photoId)) continue;
         if ((await this.jobs.enqueue(EAGER_DERIVATIVES_JOB, { photoId }, { singletonKey: `photo:${photoId}` })) !== null) {
           report.requeued++;
           continue;
@@ -146,17 +171,19 @@ export class DoctorService {
     const eager = this.sizes.eager().map((s) => `${s.name}.${DERIVATIVE_EXT.jpeg}`);
     let after = 0;
     for (;;) {
-      const rows: { id: number; storage_key: string | null }[] = await this.dataSource.query(
-        `SELECT id, storage_key FROM photos WHERE id > $1 ORDER BY id LIMIT ${BATCH}`,
+      const rows: { id: number; storage_key: string | null; flagged: boolean }[] = await this.dataSource.query(
+        `SELECT id, storage_key, missing_since IS NOT NULL AS flagged FROM photos WHERE id > $1 ORDER BY id LIMIT ${BATCH}`,
         [after],
       );
       if (!rows.length) break;
       after = rows[rows.length - 1]!.id;
       for (const row of rows) {
-        if (!row.storage_key || !(await this.storage.exists(row.storage_key).catch(() => false))) {
-          report.missingOriginals.push(row.id);
+        const present = row.storage_key !== null && (await this.storage.exists(row.storage_key).catch(() => false));
+        if (!present) {
+          (row.flagged ? report.flaggedMissing : report.missingOriginals).push(row.id);
           continue;
         }
+        if (row.flagged) report.restoredOriginals.push(row.id);
         const have = derivativeFiles.get(row.id);
         if (eager.some((name) => !have?.has(name))) report.missingDerivatives.push(row.id);
       }
@@ -174,7 +201,13 @@ export function formatDoctorReport(r: DoctorReport): string {
     ...(r.recentUnreferencedOriginals ? [`Unreferenced originals younger than 10 minutes (an ingest may be in progress; left alone): ${r.recentUnreferencedOriginals}`] : []),
     `Orphan derivative folders (no photo row): ${r.orphanDerivativeDirs.length}${list(r.orphanDerivativeDirs)}${r.orphanDerivativeDirs.length ? ` — ${fix('removed')}` : ''}`,
     `Leftover derivative temp files: ${r.strayDerivativeTemps}${r.strayDerivativeTemps ? ` — ${fix('removed')}` : ''}`,
-    `Photos whose original is missing: ${r.missingOriginals.length}${list(r.missingOriginals)}${r.missingOriginals.length ? ` — ${fix('rows deleted')}` : ''}`,
+    `Photos whose original is missing: ${r.missingOriginals.length}${list(r.missingOriginals)}${
+      r.missingOriginals.length ? ` — ${r.purged ? 'rows deleted (--purge-missing)' : r.repaired ? 'flagged missing: hidden from visitors, kept until the file is back or --purge-missing' : 'run with --repair to flag them (hidden from visitors, rows kept), or --repair --purge-missing to delete them'}` : ''
+    }`,
+    ...(r.flaggedMissing.length
+      ? [`Photos flagged missing earlier, original still gone: ${r.flaggedMissing.length}${list(r.flaggedMissing)} — ${r.purged ? 'rows deleted (--purge-missing)' : 'kept; restore the files, or run --repair --purge-missing to delete them'}`]
+      : []),
+    ...(r.restoredOriginals.length ? [`Photos flagged missing whose original is back: ${r.restoredOriginals.length}${list(r.restoredOriginals)} — ${fix('flag cleared, visible again')}`] : []),
     `Photos missing eager derivatives: ${r.missingDerivatives.length}${list(r.missingDerivatives)}${r.missingDerivatives.length ? ` — ${fix(`${r.requeued} job(s) queued (others were already waiting)`)}` : ''}`,
   ];
   return `${lines.join('\n')}\n`;
@@ -182,5 +215,7 @@ export function formatDoctorReport(r: DoctorReport): string {
 
 /** Whether the report found anything that needs a repair. */
 export function doctorFoundProblems(r: DoctorReport): boolean {
-  return r.orphanOriginals.length + r.orphanDerivativeDirs.length + r.strayDerivativeTemps + r.missingOriginals.length + r.missingDerivatives.length > 0;
+  return (
+    r.orphanOriginals.length + r.orphanDerivativeDirs.length + r.strayDerivativeTemps + r.missingOriginals.length + r.flaggedMissing.length + r.restoredOriginals.length + r.missingDerivatives.length > 0
+  );
 }

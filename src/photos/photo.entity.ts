@@ -103,6 +103,14 @@ export class Photo {
   @Column({ type: 'text' })
   status!: PhotoStatus;
 
+  /**
+   * When `vitrine doctor --repair` found the original file gone (null: present). Flagged photos
+   * are hidden from everyone but administrators (`AccessScope`); the next repair clears the flag
+   * once the file is back; `--purge-missing` deletes them.
+   */
+  @Column({ type: 'timestamptz', nullable: true })
+  missingSince!: Date | null;
+
   @Column({ type: 'integer', nullable: true })
   storageAlbumId!: number | null;
 
