@@ -12,7 +12,9 @@
  * 2. `asset`: a theme asset through the app without a cookie (the framework floor);
  * 3. `thumb (member)`: `/media/photos/:id/thumb.jpg` with the member's session cookie — session
  *    lookup, principal, visibility, ETag, file;
- * 4. `thumb (guest)`: the same URL without a cookie (404: invisible, checked the same way).
+ * 4. `thumb (guest)`: the same URL without a cookie (404: invisible, checked the same way);
+ * 5. `static (fetch)` and `thumb (member, fetch)`: 1 and 3 with the global fetch (undici), the
+ *    client of bench/ingest.bench.ts step 4, whose own overhead is larger.
  *
  * Env: BENCH_N (timed requests per series, default 2000), BENCH_ROUNDS (default 3: the series are
  * interleaved and each figure is the median over rounds of the per-round p50/p95).
@@ -111,6 +113,21 @@ async function series(url: string, headers: Record<string, string>, status: numb
   return { p50: times[Math.floor(n / 2)]!, p95: times[Math.min(n - 1, Math.floor(n * 0.95))]! };
 }
 
+/** Same as {@link series} with the global fetch (undici), the client bench/ingest.bench.ts step 4 uses. */
+async function fetchSeries(url: string, headers: Record<string, string>, n: number): Promise<{ p50: number; p95: number }> {
+  const times: number[] = [];
+  for (let i = 0; i < n + WARMUP; i++) {
+    const t0 = performance.now();
+    const res = await fetch(url, { headers });
+    await res.arrayBuffer();
+    const dt = performance.now() - t0;
+    if (res.status !== 200) throw new Error(`${url}: ${res.status}`);
+    if (i >= WARMUP) times.push(dt);
+  }
+  times.sort((a, b) => a - b);
+  return { p50: times[Math.floor(n / 2)]!, p95: times[Math.min(n - 1, Math.floor(n * 0.95))]! };
+}
+
 const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 async function main(): Promise<void> {
@@ -180,6 +197,8 @@ async function main(): Promise<void> {
       if (assetPath) record('asset', await series(`${base}${assetPath}`, {}, 200, N));
       record('thumb (member)', await series(thumbUrl, { cookie: viewer.cookie }, 200, N));
       record('thumb (guest, 404)', await series(thumbUrl, {}, 404, N));
+      record('static (fetch)', await fetchSeries(`http://127.0.0.1:${staticPort}/thumb.jpg`, {}, N));
+      record('thumb (member, fetch)', await fetchSeries(thumbUrl, { cookie: viewer.cookie }, N));
     }
     const floor = med(runs.static!.p50);
     for (const [name, r] of Object.entries(runs)) {

@@ -65,5 +65,10 @@ describe('vitrine jobs and vitrine doctor', () => {
     const bad = await cli('jobs', 'retry', '1');
     expect(bad.code).toBe(1);
     expect(bad.err).toMatch(/^vitrine: Job 1 is not in the failed state/m);
+
+    // Deleting photos is never implied: --purge-missing needs --repair.
+    const purge = await cli('doctor', '--purge-missing');
+    expect(purge.code).toBe(1);
+    expect(purge.err).toMatch(/^vitrine: --purge-missing deletes photos and only works together with --repair/m);
   }, 300_000);
 });

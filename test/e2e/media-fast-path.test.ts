@@ -182,6 +182,12 @@ describe('media fast path', () => {
     await warm(request.agent(server()), `/media/photos/${linked}/thumb.jpg`);
     await albums.unlinkPhotos(again, [linked]);
     await guest.get(`/media/photos/${linked}/thumb.jpg`).expect(404);
+
+    // Flagged missing by the doctor (original gone): hidden from visitors at once.
+    const lost = await photoIn(again);
+    await warm(request.agent(server()), `/media/photos/${lost}/thumb.jpg`);
+    await db.dataSource.query(`UPDATE photos SET missing_since = now() WHERE id = $1`, [lost]);
+    await guest.get(`/media/photos/${lost}/thumb.jpg`).expect(404);
   });
 
   it('never answers Cache-Control: public for a private photo, whoever asks', async () => {

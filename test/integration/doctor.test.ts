@@ -1,10 +1,12 @@
-import { existsSync, mkdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROCESS_TAG } from '../../src/media/process-tag.js';
-import { DoctorService } from '../../src/photos/doctor.service.js';
+import { GUEST } from '../../src/access/principal.js';
+import { VisibilityService } from '../../src/access/visibility.service.js';
+import { DoctorService, doctorFoundProblems, formatDoctorReport } from '../../src/photos/doctor.service.js';
 import { PhotoIngestService } from '../../src/photos/photo-ingest.service.js';
 import { StorageRecoveryService } from '../../src/photos/storage-recovery.service.js';
 import { createMediaTestApp, jpeg, type MediaTestApp } from '../e2e/media-harness.js';
@@ -61,7 +63,7 @@ describe('vitrine doctor (DoctorService) and the start-up storage recovery', () 
     expect(existsSync(data('tmp', 'ws-chunk-somebody-else'))).toBe(true);
   });
 
-  it('reports orphans, missing originals and missing derivatives; --repair fixes them; a second run is clean', async () => {
+  it('reports orphans, missing originals and missing derivatives; --repair fixes them and flags (never deletes) photos without an original', async () => {
     const orphanSha = 'cd'.repeat(32);
     put(data('originals', 'cd', 'cd', `${orphanSha}.png`));
     // Older than the grace period Postgres gives in-flight ingests of other processes.
@@ -71,7 +73,11 @@ describe('vitrine doctor (DoctorService) and the start-up storage recovery', () 
     const strayTemp = data('derivatives', '0', String(ids[0]), `thumb.jpg.${DEAD}.abcdef123456.tmp`);
     put(strayTemp);
     const [{ storage_key: lostKey }] = await t.db.dataSource.query(`SELECT storage_key FROM photos WHERE id = $1`, [ids[1]]);
-    await unlink(data(...String(lostKey).split('/')));
+    const lostPath = data(...String(lostKey).split('/'));
+    const lostBytes = readFileSync(lostPath);
+    await unlink(lostPath);
+    const visibility = t.app.get(VisibilityService);
+    expect(await visibility.filterPhotoIds(GUEST, ids)).toEqual(ids);
     await unlink(data('derivatives', '0', String(ids[2]), 'thumb.jpg'));
 
     const found = await doctor.run({ repair: false });
@@ -85,16 +91,54 @@ describe('vitrine doctor (DoctorService) and the start-up storage recovery', () 
 
     const fixed = await doctor.run({ repair: true });
     expect(fixed.requeued).toBe(1);
+    expect(fixed.purged).toBe(0);
+    expect(formatDoctorReport(fixed)).toContain('flagged missing');
     expect(existsSync(data('originals', 'cd', 'cd', `${orphanSha}.png`))).toBe(false);
     expect(existsSync(data('derivatives', '0', '999'))).toBe(false);
     expect(existsSync(strayTemp)).toBe(false);
-    expect((await t.db.dataSource.query(`SELECT id FROM photos ORDER BY id`)).map((r: { id: number }) => r.id)).toEqual([ids[0], ids[2]]);
-    const [{ photo_count }] = await t.db.dataSource.query(`SELECT photo_count FROM albums WHERE name = 'Doctor'`);
-    expect(photo_count).toBe(2);
+    // The row stays (with its albums and derivatives), flagged and hidden from visitors.
+    expect((await t.db.dataSource.query(`SELECT id FROM photos ORDER BY id`)).map((r: { id: number }) => r.id)).toEqual(ids);
+    const flagged = await t.db.dataSource.query(`SELECT id FROM photos WHERE missing_since IS NOT NULL`);
+    expect(flagged.map((r: { id: number }) => r.id)).toEqual([ids[1]]);
+    expect(await visibility.filterPhotoIds(GUEST, ids)).toEqual([ids[0], ids[2]]);
+    expect(existsSync(data('derivatives', '0', String(ids[1]), 'thumb.jpg'))).toBe(true);
     await t.jobs.drain();
     expect(existsSync(data('derivatives', '0', String(ids[2]), 'thumb.jpg'))).toBe(true);
 
+    // Still missing on the next run: reported as flagged, nothing new to flag, not deleted.
+    const again = await doctor.run({ repair: false });
+    expect(again).toMatchObject({ orphanOriginals: [], orphanDerivativeDirs: [], strayDerivativeTemps: 0, missingOriginals: [], flaggedMissing: [ids[1]], restoredOriginals: [], missingDerivatives: [] });
+    expect(doctorFoundProblems(again)).toBe(true);
+    await doctor.run({ repair: true });
+    expect((await t.db.dataSource.query(`SELECT count(*)::int AS n FROM photos`))[0].n).toBe(3);
+
+    // The disk comes back: the next repair clears the flag and the photo is visible again.
+    put(lostPath, lostBytes);
+    const back = await doctor.run({ repair: false });
+    expect(back.restoredOriginals).toEqual([ids[1]]);
+    expect(await visibility.filterPhotoIds(GUEST, ids)).toEqual([ids[0], ids[2]]); // a plain run only reports
+    const restored = await doctor.run({ repair: true });
+    expect(restored.restoredOriginals).toEqual([ids[1]]);
+    expect(await visibility.filterPhotoIds(GUEST, ids)).toEqual(ids);
+
     const clean = await doctor.run({ repair: false });
-    expect(clean).toMatchObject({ orphanOriginals: [], orphanDerivativeDirs: [], strayDerivativeTemps: 0, missingOriginals: [], missingDerivatives: [] });
+    expect(clean).toMatchObject({ orphanOriginals: [], orphanDerivativeDirs: [], strayDerivativeTemps: 0, missingOriginals: [], flaggedMissing: [], restoredOriginals: [], missingDerivatives: [] });
+    expect(doctorFoundProblems(clean)).toBe(false);
+  });
+
+  it('--purge-missing deletes photos whose original is gone (flagged earlier or not), keeping album counts exact', async () => {
+    const keys = await t.db.dataSource.query(`SELECT id, storage_key FROM photos WHERE id = ANY($1::int[]) ORDER BY id`, [[ids[0], ids[1]]]);
+    await unlink(data(...String(keys[0].storage_key).split('/')));
+    await doctor.run({ repair: true }); // flags ids[0]
+    await unlink(data(...String(keys[1].storage_key).split('/')));
+    const report = await doctor.run({ repair: true, purgeMissing: true });
+    expect(report.purged).toBe(2);
+    expect(formatDoctorReport(report)).toContain('rows deleted (--purge-missing)');
+    expect((await t.db.dataSource.query(`SELECT id FROM photos ORDER BY id`)).map((r: { id: number }) => r.id)).toEqual([ids[2]]);
+    const [{ photo_count }] = await t.db.dataSource.query(`SELECT photo_count FROM albums WHERE name = 'Doctor'`);
+    expect(photo_count).toBe(1);
+    // Without --repair, purgeMissing changes nothing.
+    const dry = await doctor.run({ repair: false, purgeMissing: true });
+    expect(dry.purged).toBe(0);
   });
 });
