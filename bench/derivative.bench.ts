@@ -32,7 +32,8 @@ const N = Number(process.env.BENCH_N ?? 2000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const WARMUP = 200;
 const PASSWORD = 'bench password 1';
-const ROOT = resolve(import.meta.dirname, '../..');
+/** The checkout whose built server runs (BENCH_ROOT: another checkout, e.g. an older build for a before/after figure). */
+const ROOT = resolve(process.env.BENCH_ROOT ?? resolve(import.meta.dirname, '../..'));
 
 function startServer(env: Record<string, string>): { proc: ChildProcess; ready: Promise<void>; stop(): Promise<void> } {
   const proc = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []), join(ROOT, 'dist/src/main.js')], {
@@ -136,9 +137,10 @@ async function main(): Promise<void> {
   let staticServer: ReturnType<typeof createHttpServer> | undefined;
   try {
     const photo = join(work, 'photo.jpg');
-    const noise = Buffer.alloc(1600 * 1200 * 3);
-    for (let i = 0; i < noise.length; i++) noise[i] = (i * 2654435761) >>> 24; // busy pixels: a realistic thumb size
-    await sharp(noise, { raw: { width: 1600, height: 1200, channels: 3 } }).jpeg({ quality: 90 }).toFile(photo);
+    // Smooth gradients plus some noise: a thumb of a realistic size (tens of KB).
+    const raw = Buffer.alloc(1600 * 1200 * 3);
+    for (let i = 0; i < raw.length; i++) raw[i] = ((i % 4800) / 19 + Math.floor(i / 4800) / 5 + (Math.random() * 40 | 0)) & 255;
+    await sharp(raw, { raw: { width: 1600, height: 1200, channels: 3 } }).jpeg({ quality: 90 }).toFile(photo);
 
     const port = await freePort();
     const dataDir = join(work, 'data');
