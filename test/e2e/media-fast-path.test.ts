@@ -9,7 +9,7 @@ import { AlbumService } from '../../src/albums/album.service.js';
 import { createApp } from '../../src/bootstrap/server.js';
 import { createLogger } from '../../src/common/logger.js';
 import { loadConfig } from '../../src/config/config.js';
-import { DbJobQueue } from '../../src/jobs/db-job.queue.js';
+import { JOB_QUEUE, type JobRunner } from '../../src/jobs/job-queue.js';
 import { MediaFileService } from '../../src/photos/media-file.service.js';
 import { PhotoIngestService } from '../../src/photos/photo-ingest.service.js';
 import { UserService } from '../../src/users/user.service.js';
@@ -39,7 +39,7 @@ describe('media fast path', () => {
     await writeFile(path, await jpeg(seed++));
     const principal = { kind: 'user' as const, userId: rootId, username: 'root', role: 'admin' as const, privacyLevel: 8 as const };
     const result = await app.get(PhotoIngestService).ingest({ source: { tempPath: path }, originalName: 'p.jpg', albumIds: [albumId], principal });
-    await app.get(DbJobQueue).drain();
+    await app.get<JobRunner>(JOB_QUEUE).drain();
     return result.photo.id;
   }
 
@@ -188,6 +188,28 @@ describe('media fast path', () => {
     await warm(request.agent(server()), `/media/photos/${lost}/thumb.jpg`);
     await db.dataSource.query(`UPDATE photos SET missing_since = now() WHERE id = $1`, [lost]);
     await guest.get(`/media/photos/${lost}/thumb.jpg`).expect(404);
+  });
+
+  // Only Postgres has concurrent transactions (PGlite is one session: no request runs between a
+  // write statement and its commit). The content version is a sequence, advanced before the
+  // commit: a decision taken meanwhile must not be cached under the new version.
+  it('a decision taken while a change is uncommitted is not kept after the commit (Postgres)', async () => {
+    if (db.kind !== 'postgres') return;
+    const m = await member('race');
+    await grants.grant(privateAlbum, { userIds: [m.id] });
+    const url = `/media/photos/${photo}/thumb.jpg`;
+    await warm(m.agent, url);
+    const tx = db.dataSource.createQueryRunner();
+    await tx.connect();
+    try {
+      await tx.startTransaction();
+      await tx.query(`UPDATE photos SET privacy_level = 4 WHERE id = $1`, [photo]); // version advances now
+      await m.agent.get(url).expect(200); // not committed yet: still visible, decided afresh
+      await tx.commitTransaction();
+    } finally {
+      await tx.release();
+    }
+    await m.agent.get(url).expect(404);
   });
 
   it('never answers Cache-Control: public for a private photo, whoever asks', async () => {
