@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalStorageStrategy, derivativeKey } from './local-storage.strategy.js';
+import { PROCESS_TAG } from './process-tag.js';
 
 let root: string;
 let n = 0;
@@ -156,6 +157,24 @@ describe('LocalStorageStrategy derivatives', () => {
   ])('refuses derivativePath(%j, %j, %j)', async (id, size, ext) => {
     const { storage } = await setup();
     expect(() => storage.derivativePath(id, size, ext)).toThrow(expect.objectContaining({ code: 'storage.invalid_key' }));
+  });
+
+  it('removes the temp files of dead processes from one photo directory, keeping live temps and finished files', async () => {
+    const { storage } = await setup();
+    const medium = storage.derivativePath(9, 'medium', 'jpg');
+    const dir = join(medium, '..');
+    await mkdir(dir, { recursive: true });
+    const deadPid = 4_000_000; // above Linux's pid_max: no process has it
+    const names = {
+      finished: 'medium.jpg',
+      dead: `square.jpg.${deadPid}x0123abcd.00112233aabb.tmp`,
+      live: `thumb.jpg.${PROCESS_TAG}.00112233aabb.tmp`,
+      untagged: 'notes.tmp',
+    };
+    for (const name of Object.values(names)) await writeFile(join(dir, name), 'x');
+    expect(await storage.removeAbandonedDerivativeTemps(9)).toBe(1);
+    expect((await readdir(dir)).sort()).toEqual([names.finished, names.untagged, names.live].sort());
+    expect(await storage.removeAbandonedDerivativeTemps(10)).toBe(0); // no directory: nothing to do
   });
 
   it('removes every derivative of one photo and nothing else', async () => {

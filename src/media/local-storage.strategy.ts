@@ -3,6 +3,7 @@ import * as fsp from 'node:fs/promises';
 import { dirname, join, posix } from 'node:path';
 import { VitrineError } from '../common/errors.js';
 import { SIZE_NAME } from './image-size.registry.js';
+import { isAbandonedTag, TAG_PATTERN } from './process-tag.js';
 import {
   DERIVATIVE_EXTENSIONS,
   ORIGINAL_EXTENSIONS,
@@ -105,6 +106,19 @@ export class LocalStorageStrategy implements StorageStrategy {
   async removeDerivativeTemp(photoId: number, name: string): Promise<void> {
     if (!/^[a-z0-9][a-z0-9_@.-]{0,120}\.tmp$/.test(name) || name.includes('..')) throw badKey('a derivative temp file name');
     await fsp.unlink(join(this.resolve(photoDirectory(photoId)), name)).catch(ignoreMissing);
+  }
+
+  async removeAbandonedDerivativeTemps(photoId: number): Promise<number> {
+    const dir = this.resolve(photoDirectory(photoId));
+    const names = await fsp.readdir(dir).catch(() => [] as string[]);
+    let removed = 0;
+    for (const name of names) {
+      const tag = name.endsWith('.tmp') ? TAG_PATTERN.exec(name) : null;
+      if (!tag || !isAbandonedTag(tag[0])) continue;
+      await fsp.unlink(join(dir, name)).catch(ignoreMissing);
+      removed++;
+    }
+    return removed;
   }
 
   /** Rename; across file systems copy to a temp name beside the target, fsync, rename, unlink. */

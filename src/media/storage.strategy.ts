@@ -38,6 +38,11 @@ export interface StorageStrategy {
   listDerivativeDirs(): AsyncIterable<{ photoId: number; files: string[] }>;
   /** Removes a leftover temp file (`*.tmp`) from a photo's derivative directory (doctor). */
   removeDerivativeTemp(photoId: number, name: string): Promise<void>;
+  /**
+   * Removes the temp files that processes which no longer run (kill -9, power loss) left in one
+   * photo's derivative directory; returns how many. Temps of live processes are kept.
+   */
+  removeAbandonedDerivativeTemps(photoId: number): Promise<number>;
 }
 
 export interface StoredOriginal {

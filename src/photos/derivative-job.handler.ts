@@ -32,6 +32,8 @@ export class DerivativeJobHandler implements OnModuleInit {
     const photoId = Number(job.payload.photoId);
     const row = await new PhotoRepository(this.dataSource.manager).fileRow(photoId);
     if (!row?.storage_key) return; // deleted before the job ran: nothing to build
+    // A crash while the eager sizes were written leaves temp files of a dead process beside them.
+    await this.storage.removeAbandonedDerivativeTemps(photoId);
     if (await this.alreadyBuilt(photoId)) return; // ingest wrote them from the probe's decode
     const set = await generateDerivatives(
       this.storage.originalPath(row.storage_key),
