@@ -26,8 +26,8 @@ const LAST_ERROR_MAX = 2000;
  * (`pgboss`) at start and owns the job rows (send, fetch, complete, fail with retry and backoff,
  * expiry of jobs whose worker died, archiving). What pg-boss 10 does not offer is added around it:
  * enqueue in the caller's TypeORM transaction (its `db` option), singleton keys meaning "one
- * queued or active" (an advisory lock and a check in that transaction), and listing, counts,
- * retry with a fresh budget (SQL in PgBossJobRepository). The worker loop is the shared
+ * queued or active" (a partial unique index of ours on its table), and listing, counts, retry
+ * with a fresh budget (SQL in PgBossJobRepository). The worker loop is the shared
  * {@link PollingJobQueue} over `fetch`, so concurrency is per process across every job name, as
  * on the table queue. See src/jobs/README.md.
  */
@@ -103,19 +103,14 @@ export class PgBossJobQueue extends PollingJobQueue {
   protected async insert(name: string, payload: Record<string, unknown>, options: EnqueueOptions): Promise<string | null> {
     await this.ready();
     await this.ensureQueue(name);
-    const send = (em: EntityManager | undefined) =>
-      this.boss.send(name, payload, {
-        ...this.sendDefaults,
-        retryLimit: Math.max(1, options.maxAttempts ?? 5) - 1,
-        ...(options.singletonKey !== undefined ? { singletonKey: options.singletonKey } : {}),
-        ...(options.runAfter ? { startAfter: options.runAfter } : {}),
-        ...(em ? { db: executorOf(em) } : {}),
-      });
-    const { em, singletonKey } = options;
-    if (singletonKey === undefined) return send(em);
-    const guarded = async (tx: EntityManager) => ((await new PgBossJobRepository(tx).lockSingleton(name, singletonKey)) ? null : send(tx));
-    if (em?.queryRunner?.isTransactionActive) return guarded(em);
-    return (em ?? this.dataSource.manager).transaction(guarded);
+    // A singleton already queued or active: pg-boss's ON CONFLICT DO NOTHING meets our unique index, send returns null.
+    return this.boss.send(name, payload, {
+      ...this.sendDefaults,
+      retryLimit: Math.max(1, options.maxAttempts ?? 5) - 1,
+      ...(options.singletonKey !== undefined ? { singletonKey: options.singletonKey } : {}),
+      ...(options.runAfter ? { startAfter: options.runAfter } : {}),
+      ...(options.em ? { db: executorOf(options.em) } : {}),
+    });
   }
 
   protected async claim(names: string[]): Promise<ClaimedJob | null> {
@@ -163,15 +158,11 @@ export class PgBossJobQueue extends PollingJobQueue {
   async retry(id: string): Promise<boolean> {
     if (!isBossJobId(id)) return false;
     await this.ready();
-    const name = await this.dataSource.transaction(async (em) => {
-      const repo = new PgBossJobRepository(em);
-      const job = await repo.failedJob(id);
-      if (!job) return null;
-      if (job.singletonKey !== null && (await repo.lockSingleton(job.name, job.singletonKey))) return null;
-      return (await repo.requeue(job.name, id)) ? job.name : null;
-    });
-    if (name !== null && this.handlers.has(name)) this.wake();
-    return name !== null;
+    const repo = this.repo();
+    const name = await repo.failedJobName(id);
+    if (name === null || !(await repo.requeue(name, id))) return false;
+    if (this.handlers.has(name)) this.wake();
+    return true;
   }
 
   async retryFailed(name?: string): Promise<string[]> {

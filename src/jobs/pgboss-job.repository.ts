@@ -48,19 +48,16 @@ export class PgBossJobRepository {
   constructor(private readonly em: EntityManager) {}
 
   /**
-   * Serialises enqueues and retries of one (name, singleton key) until the transaction of `em`
-   * ends, then says whether such a job is queued or active. Must run inside a transaction.
+   * Our partial UNIQUE index on pg-boss's partitioned job table: one queued or active job per
+   * (name, singleton key). pg-boss inserts with `ON CONFLICT DO NOTHING`, so a second `send` of the
+   * same key returns null, in the caller's transaction too; pg-boss's own moves (fetch, fail into
+   * a retry as delete + insert in one statement, complete) never hold two open rows of one key.
+   * Created IF NOT EXISTS at each start (new queues' partitions inherit it).
    */
-  async lockSingleton(name: string, singletonKey: string): Promise<boolean> {
-    await this.em.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [JSON.stringify(['vitrine.job', name, singletonKey])]);
-    const rows: unknown[] = await this.em.query(`SELECT 1 FROM ${S}.job WHERE name = $1 AND singleton_key = $2 AND state < 'completed' LIMIT 1`, [name, singletonKey]);
-    return rows.length > 0;
-  }
-
-  /** Index for {@link lockSingleton} (ours, on pg-boss's partitioned table; IF NOT EXISTS at each start). */
   async ensureSingletonIndex(): Promise<void> {
     await this.em.query(`SELECT pg_advisory_xact_lock(hashtextextended('vitrine.job-index', 0))`);
-    await this.em.query(`CREATE INDEX IF NOT EXISTS vitrine_job_singleton ON ${S}.job (name, singleton_key) WHERE singleton_key IS NOT NULL AND state < 'completed'`);
+    await this.em.query(`DROP INDEX IF EXISTS ${S}.vitrine_job_singleton`); // non-unique first version
+    await this.em.query(`CREATE UNIQUE INDEX IF NOT EXISTS vitrine_job_singleton_key ON ${S}.job (name, singleton_key) WHERE singleton_key IS NOT NULL AND state < 'completed'`);
   }
 
   /** Active jobs whose `expire_in` passed (their worker died or hangs): pg-boss's maintenance fails them into a retry. */
@@ -85,14 +82,11 @@ export class PgBossJobRepository {
     return rows.map(toRecord);
   }
 
-  /** The failed job `id` (name and singleton key), for a retry. */
-  async failedJob(id: string): Promise<{ name: string; singletonKey: string | null } | null> {
+  /** The name of the failed job `id` (the partition to update), or null. */
+  async failedJobName(id: string): Promise<string | null> {
     if (!isBossJobId(id)) return null;
-    const rows: { name: string; singleton_key: string | null }[] = await this.em.query(
-      `SELECT name, singleton_key FROM ${S}.job WHERE id = $1::uuid AND state IN ('failed', 'cancelled') AND ${OURS}`,
-      [id],
-    );
-    return rows[0] ? { name: rows[0].name, singletonKey: rows[0].singleton_key } : null;
+    const rows: { name: string }[] = await this.em.query(`SELECT name FROM ${S}.job WHERE id = $1::uuid AND state IN ('failed', 'cancelled') AND ${OURS}`, [id]);
+    return rows[0]?.name ?? null;
   }
 
   async failedIds(name: string | null): Promise<string[]> {
@@ -114,7 +108,11 @@ export class PgBossJobRepository {
        WHERE name = $1 AND id = $2::uuid AND state IN ('failed', 'cancelled')
        RETURNING id`,
       [name, id],
-    ));
+    ).catch((error: unknown) => {
+      // The same singleton work is queued or active again: the unique index refuses a second one.
+      if ((error as { code?: string }).code === '23505' || (error as { driverError?: { code?: string } }).driverError?.code === '23505') return [];
+      throw error;
+    }));
     return rows.length === 1;
   }
 

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { VitrineError } from '../common/errors.js';
+import { afterCommit } from './commit-wake.js';
 import {
   describeJobError,
   JOB_NAME,
@@ -42,6 +43,9 @@ export abstract class PollingJobQueue implements JobRunner {
   protected readonly handlers = new Map<string, JobHandler>();
   private readonly inFlight = new Set<Promise<void>>();
   private timer: NodeJS.Timeout | undefined;
+  private timerAt = 0;
+  /** A poll asked for by {@link wake} (epoch ms): kept until a poll starts at or after it. */
+  private wakeAt: number | undefined;
   private running = false;
   private polling = false;
   private repoll = false;
@@ -88,9 +92,15 @@ export abstract class PollingJobQueue implements JobRunner {
   async enqueue(name: string, payload: Record<string, unknown>, options: EnqueueOptions = {}): Promise<string | null> {
     if (!JOB_NAME.test(name)) throw new VitrineError('invalid', 'job.invalid_name', `"${name.slice(0, 40)}" is not a valid job name.`);
     const id = await this.insert(name, payload, options);
-    // A job of this process's own handlers runs without waiting for the next poll; inside the
-    // caller's transaction it only becomes visible at commit, hence the short delay.
-    if (id !== null && this.handlers.has(name) && (!options.runAfter || options.runAfter.getTime() <= Date.now())) this.schedule(options.em ? 50 : 0);
+    // A due job of this process's own handlers runs without waiting for the next poll; inside the
+    // caller's transaction it only becomes visible at commit: poll then (and 50 ms later anyway).
+    if (id !== null && this.handlers.has(name) && (!options.runAfter || options.runAfter.getTime() <= Date.now())) {
+      if (!options.em) this.wake(0);
+      else {
+        afterCommit(options.em, () => this.wake(0));
+        this.wake(50);
+      }
+    }
     return id;
   }
 
@@ -123,6 +133,7 @@ export abstract class PollingJobQueue implements JobRunner {
     this.running = false;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
+    this.wakeAt = undefined;
     await Promise.allSettled([...this.inFlight]);
   }
 
@@ -177,13 +188,23 @@ export abstract class PollingJobQueue implements JobRunner {
 
   /** Polls now (when the worker runs), e.g. after a job of this process's handlers became due. */
   protected wake(delay = 0): void {
+    if (!this.running) return;
+    const at = Date.now() + delay;
+    this.wakeAt = Math.min(this.wakeAt ?? at, at);
     this.schedule(delay);
   }
 
+  /** Plans the next poll in `delay` ms unless one is already planned sooner. */
   private schedule(delay: number): void {
     if (!this.running) return;
+    const at = Date.now() + delay;
+    if (this.timer && this.timerAt <= at) return;
     if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.poll(), delay);
+    this.timerAt = at;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.poll();
+    }, delay);
     this.timer.unref?.();
   }
 
@@ -195,6 +216,7 @@ export abstract class PollingJobQueue implements JobRunner {
     }
     this.polling = true;
     this.repoll = false;
+    if (this.wakeAt !== undefined && this.wakeAt <= Date.now()) this.wakeAt = undefined;
     let claimedAny = false;
     try {
       if (Date.now() - this.lastRecovery >= this.recoverEveryMs) {
@@ -217,7 +239,10 @@ export abstract class PollingJobQueue implements JobRunner {
       this.polling = false;
     }
     if (this.repoll) this.schedule(0);
-    else if (this.running && !claimedAny && this.inFlight.size === 0) this.schedule(this.pollIntervalMs);
+    else if (this.running && !claimedAny && this.inFlight.size === 0) {
+      // Idle: the regular interval, or sooner when a wake (a local enqueue) is still pending.
+      this.schedule(this.wakeAt !== undefined ? Math.max(0, this.wakeAt - Date.now()) : this.pollIntervalMs);
+    }
   }
 }
 

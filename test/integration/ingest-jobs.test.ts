@@ -123,6 +123,24 @@ describe('job queue', () => {
     expect((await queue.get(id))!.state).toBe('completed');
   });
 
+  it('runs a job enqueued in a transaction right after the commit, not at the next idle poll', async () => {
+    const worker = another({ pollIntervalMs: 60_000 });
+    const ran: number[] = [];
+    worker.work('t.commit', async () => void ran.push(Date.now()));
+    await worker.start();
+    await new Promise((r) => setTimeout(r, 100)); // the first, empty poll is done: the next idle one is 60 s away
+    await db.dataSource.transaction(async (em) => {
+      await worker.enqueue('t.commit', {}, { em });
+      await new Promise((r) => setTimeout(r, 300)); // the early wake (50 ms) cannot see it yet
+      expect(ran).toEqual([]);
+    });
+    const committed = Date.now();
+    for (let i = 0; i < 100 && ran.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    await worker.stop();
+    expect(ran).toHaveLength(1);
+    expect(ran[0]! - committed).toBeLessThan(1500);
+  });
+
   it('claims each job once even with several workers polling', async () => {
     const ran: number[] = [];
     const workers = [0, 1, 2].map(() => another({ pollIntervalMs: 5 }));
