@@ -20,7 +20,7 @@
  * Prints figures; asserts nothing. Keep runs short on a shared machine: compare ratios.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -45,6 +45,7 @@ function startServer(env: Record<string, string>): { proc: ChildProcess; ready: 
   let out = '';
   const ready = new Promise<void>((res, rej) => {
     proc.stdout!.on('data', (d) => {
+      if (process.env.BENCH_SERVER_LOG) appendFileSync(process.env.BENCH_SERVER_LOG, d);
       out += String(d);
       if (/Stop with Ctrl-C/.test(out)) res();
     });
@@ -76,8 +77,8 @@ async function pool<T>(items: T[], workers: number, fn: (item: T) => Promise<voi
 }
 
 /** CPU time (user + system, every thread) of a process, in ms, from /proc (Linux). */
-function cpuMsOf(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+function cpuMsOf(pid: number, tid?: string): number {
+  const fields = readFileSync(tid ? `/proc/${pid}/task/${tid}/stat` : `/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime, stime in USER_HZ (100)
 }
 
@@ -98,6 +99,25 @@ async function bareLoop(files: string[], workers: number, out: string): Promise<
   });
   const rate = files.length / ((performance.now() - started) / 1000);
   return { rate, cpuMs: (cpuMsOf(process.pid) - cpu0) / files.length };
+}
+
+/** The server's CPU ms by thread kind: `main`, `libvips worker`, `node` (libuv pool running sharp and fs, V8 helpers). */
+function threadCpu(pid: number): Map<string, number> {
+  const byName = new Map<string, number>();
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const name = tid === String(pid) ? 'main' : (/\((.*)\)/.exec(stat)?.[1] ?? '?');
+      byName.set(name, (byName.get(name) ?? 0) + cpuMsOf(pid, tid));
+    } catch {
+      // the thread ended meanwhile
+    }
+  }
+  return byName;
+}
+
+function threadDelta(before: Map<string, number>, after: Map<string, number>, photos: number): string {
+  return [...after].map(([name, ms]) => `${name} ${((ms - (before.get(name) ?? 0)) / photos).toFixed(0)}`).join(', ');
 }
 
 async function login(base: string, username: string, password: string): Promise<Http> {
@@ -161,6 +181,7 @@ async function main(): Promise<void> {
       };
       const preloaded = new Map(files.length <= 64 ? files.map((file) => [file, blobOf(file)]) : []);
       const cpu0 = cpuMsOf(serverPid);
+      const threads0 = threadCpu(serverPid);
       const clientCpu0 = cpuMsOf(process.pid);
       const started = performance.now();
       await pool(files, clients, async (file) => {
@@ -175,6 +196,7 @@ async function main(): Promise<void> {
       const done = (id: number) => eager.every((f) => existsSync(join(dataDir, 'derivatives', String(Math.floor(id / 1000)), String(id), f)));
       while (!ids.every(done)) await new Promise((r) => setTimeout(r, 20));
       const rate = files.length / ((performance.now() - started) / 1000);
+      if (process.env.BENCH_THREADS === '1') console.log(`  server CPU ms per photo by thread: ${threadDelta(threads0, threadCpu(serverPid), files.length)}`);
       return { rate, ids, cpuMs: (cpuMsOf(serverPid) - cpu0) / files.length, clientCpuMs: (cpuMsOf(process.pid) - clientCpu0) / files.length };
     };
     // One upload first, so JIT warm-up and lazy module loading are not counted (the bare loop had its warm-up too).

@@ -38,11 +38,14 @@ export async function walkJpeg(reader: FileByteReader, start = 0, depth = 0): Pr
   return ranges;
 }
 
+/** Entropy-coded data is megabytes read front to back: read it in large pieces. */
+const ENTROPY_READ_AHEAD = 1024 * 1024;
+
 /** Position of the next marker that is not a stuffed 0xFF00 or a restart marker. */
 async function skipEntropyCoded(reader: FileByteReader, from: number): Promise<number> {
   let pos = from;
   while (pos < reader.size) {
-    const { base, bytes } = await reader.windowAt(pos, 2);
+    const { base, bytes } = await reader.windowAt(pos, 2, ENTROPY_READ_AHEAD);
     let i = pos - base;
     for (;;) {
       i = bytes.indexOf(0xff, i);

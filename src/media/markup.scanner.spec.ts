@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commentSegment, insertJpegSegments, scanDataStart } from '../../test/fixtures/jpeg-segments.js';
 import { FileByteReader } from './byte-reader.js';
 import { walkGif, walkJpeg, walkWebp } from './container.walkers.js';
-import { FILE_MARKUP, STRUCTURE_MARKUP, coalesce, findMarkup, scanRanges } from './markup.scanner.js';
+import { FILE_MARKUP, STRUCTURE_MARKUP, coalesce, findFileMarkup, findMarkup, scanRanges } from './markup.scanner.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -59,6 +59,68 @@ describe('markup patterns', () => {
     expect(findMarkup(pseudoRandom(32 * 1024 * 1024), FILE_MARKUP)).toBeUndefined();
   });
 });
+
+describe('findFileMarkup (the whole-file tier without a regex)', () => {
+  /** The specification: the regex over the latin1 text. */
+  const byRegex = (bytes: Buffer, offset = 0) => {
+    const match = FILE_MARKUP.exec(bytes.toString('latin1'));
+    return match ? { index: match.index + offset, text: match[0] } : undefined;
+  };
+
+  it.each([
+    '<script>', '<SCRIPT src=x>', '<ScRiPt\t', '<html>', '<HTML/', '<body\n', '<iframe\r', '<object\f', '<embed\v',
+    '<?php echo', '<?PHP\n', '<!DOCTYPE html>', '<!doctype\t\n  HTML', '<!DoCtYpE\u00a0html',
+  ])('finds %j like the regex', (token) => {
+    const bytes = Buffer.from(`ab<<${token}zz`, 'latin1');
+    expect(byRegex(bytes, 7)?.index).toBe(11);
+    expect(findFileMarkup(bytes, 7)).toEqual(findMarkupByRegex(bytes, 7));
+  });
+
+  it.each([
+    '<scrip>', '<script', '<scriptx', '<script\u0085', '<script\u0000', '<htm>', '<bodyy>', '<?php', '<?phpx', '<?ph p ',
+    '<!doctype', '<!doctypehtml', '<!doctype htm', '<!doctype\u0085html', '< script>', '<\u017fcript>', 'script>', '<svg onload=x>',
+  ])('leaves %j alone, like the regex', (text) => {
+    const bytes = Buffer.from(`x${text}`, 'latin1');
+    expect(byRegex(bytes)).toBeUndefined();
+    expect(findFileMarkup(bytes)).toBeUndefined();
+  });
+
+  it('keeps the unbounded whitespace of <!doctype\\s+html', () => {
+    const bytes = Buffer.from(`<!doctype${' \t'.repeat(5000)}html`, 'latin1');
+    expect(byRegex(bytes)?.index).toBe(0);
+    expect(findFileMarkup(bytes, 10)).toEqual({ token: '<!doctype', offset: 10 });
+  });
+
+  it('agrees with the regex on 20 000 generated buffers (random bytes seeded with near-miss tokens)', () => {
+    const pieces = ['<', '<s', '<script', '<SCRIPT', 'script', '<html', '<body', '<iframe', '<object', '<embed', '<?php', '<?PHP', '<!doctype', '<!DOCTYPE', 'html', 'HTML', ' ', '\t', '\n', '\u000b', '\f', '\r', '\u00a0', '\u0085', '/', '>', 'x', '<<', '!'];
+    let seed = 12345;
+    const next = () => {
+      seed ^= seed << 13;
+      seed ^= seed >>> 17;
+      seed ^= seed << 5;
+      return seed >>> 0;
+    };
+    for (let n = 0; n < 20_000; n++) {
+      const parts: Buffer[] = [];
+      const count = 1 + (next() % 8);
+      for (let k = 0; k < count; k++) {
+        if (next() % 3 === 0) parts.push(pseudoRandom(next() % 40, next() | 1));
+        else parts.push(Buffer.from(pieces[next() % pieces.length]!, 'latin1'));
+      }
+      const bytes = Buffer.concat(parts);
+      const expected = byRegex(bytes, 3);
+      const found = findFileMarkup(bytes, 3);
+      expect(found?.offset, bytes.toString('latin1')).toBe(expected?.index);
+      if (expected) expect(found).toEqual(findMarkupByRegex(bytes, 3));
+    }
+  });
+});
+
+/** The pre-optimisation path (regex over the latin1 text), for comparing token names. */
+function findMarkupByRegex(bytes: Buffer, offset: number) {
+  const wrapped = new RegExp(FILE_MARKUP.source, FILE_MARKUP.flags);
+  return findMarkup(bytes, wrapped, offset);
+}
 
 describe('scanRanges', () => {
   it('finds a token that straddles the 1 MiB streaming boundary', async () => {

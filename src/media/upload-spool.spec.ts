@@ -39,6 +39,33 @@ describe('spoolUpload', () => {
     expect(spooled.path.startsWith(tempDir)).toBe(true);
   });
 
+  it('keeps every byte in order across the 1 MiB write batches, whatever the chunk sizes', async () => {
+    const content = Buffer.alloc(3 * 1024 * 1024 + 12_345);
+    for (let i = 0, x = 0x2545f491; i < content.length; i++) {
+      x ^= x << 13;
+      x ^= x >>> 17;
+      x ^= x << 5;
+      content[i] = x & 0xff;
+    }
+    const sizes = [1, 1024 * 1024 - 1, 2, 1_500_000, 7, 65_536];
+    // The producer reuses one buffer after each yield, as some streams do: the spool must copy.
+    async function* reusing(): AsyncGenerator<Buffer> {
+      const scratch = Buffer.alloc(2 * 1024 * 1024);
+      for (let at = 0, k = 0; at < content.length; k++) {
+        const length = Math.min(sizes[k % sizes.length]!, content.length - at);
+        content.copy(scratch, 0, at, at + length);
+        yield scratch.subarray(0, length);
+        scratch.fill(0xee);
+        at += length;
+      }
+    }
+    const spooled = await spoolUpload(reusing(), { tempDir, maxBytes: 10_000_000 });
+    expect(spooled.size).toBe(content.length);
+    expect(spooled.sha256).toBe(hex('sha256', content));
+    expect(spooled.md5).toBe(hex('md5', content));
+    expect((await readFile(spooled.path)).equals(content)).toBe(true);
+  });
+
   it('names the temp file randomly and creates it private (0600)', async () => {
     const a = await spoolUpload(Readable.from([Buffer.from('a')]), { tempDir, maxBytes: 10 });
     const b = await spoolUpload(Readable.from([Buffer.from('a')]), { tempDir, maxBytes: 10 });
