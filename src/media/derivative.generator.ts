@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { PROCESS_TAG } from './process-tag.js';
-import { mkdir, rename, stat, unlink } from 'node:fs/promises';
+import { mkdir, rename, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import sharp, { type Sharp } from 'sharp';
 import { intermediateDimensions, targetDimensions, type Dimensions } from './derivative.geometry.js';
@@ -121,13 +121,13 @@ export async function writeFromIntermediate(
   const { source, data, info } = mid;
   const fromRaw = () => sharp(data, { raw: { width: info.width, height: info.height, channels: info.channels } });
   const formats = options.formats ?? ['jpeg'];
-  const jobs: Array<Promise<WrittenDerivative>> = [];
-  for (const size of sizes) {
+  const outputs = sizes.flatMap((size) => formats.map((format) => ({ size, format, path: target(size, format) })));
+  // One mkdir per directory (usually one per photo), not one per file.
+  await Promise.all([...new Set(outputs.map((o) => dirname(o.path)))].map((dir) => mkdir(dir, { recursive: true })));
+  const jobs = outputs.map(({ size, format, path }) => {
     const dims = targetDimensions(source, size);
-    for (const format of formats) {
-      jobs.push(writeDerivative(shape(fromRaw(), size, dims), size, format, dims, target(size, format), options));
-    }
-  }
+    return writeDerivative(shape(fromRaw(), size, dims), size, format, dims, path, options, false);
+  });
   const wantsPlaceholder = mid.placeholder && (options.placeholder ?? true);
   const [derivatives, placeholder] = await Promise.all([
     settleAll(jobs),
@@ -189,24 +189,30 @@ async function writeDerivative(
   dims: Dimensions,
   path: string,
   options: DerivativeOptions,
+  makeDir = true,
 ): Promise<WrittenDerivative> {
   const quality = options.quality?.[format] ?? DEFAULT_QUALITY[format];
   let encoded = pipeline.withIccProfile('srgb');
   if (format === 'jpeg') encoded = encoded.flatten({ background: '#ffffff' }).jpeg({ quality, mozjpeg: false, progressive: true });
   else if (format === 'webp') encoded = encoded.webp({ quality, effort: 4 });
   else encoded = encoded.avif({ quality, effort: 2 });
-  await writeAtomically(path, (temp) => encoded.toFile(temp));
-  const { size: bytes } = await stat(path);
+  // sharp reports the bytes it wrote: no stat of the file afterwards.
+  const { size: bytes } = await writeAtomically(path, (temp) => encoded.toFile(temp), { makeDir });
   return { size: size.name, format, path, width: dims.width, height: dims.height, bytes };
 }
 
-/** Writes through `write(tempPath)` then renames onto `path`; the temp file never survives a failure. */
-export async function writeAtomically(path: string, write: (tempPath: string) => Promise<unknown>): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
+/**
+ * Writes through `write(tempPath)` then renames onto `path` and resolves to what `write`
+ * resolved to; the temp file never survives a failure. Creates the directory first unless
+ * `makeDir: false` (the caller made it).
+ */
+export async function writeAtomically<T>(path: string, write: (tempPath: string) => Promise<T>, options: { makeDir?: boolean } = {}): Promise<T> {
+  if (options.makeDir ?? true) await mkdir(dirname(path), { recursive: true });
   const temp = `${path}.${PROCESS_TAG}.${randomBytes(6).toString('hex')}.tmp`;
   try {
-    await write(temp);
+    const written = await write(temp);
     await rename(temp, path);
+    return written;
   } catch (error) {
     await unlink(temp).catch(() => undefined);
     throw error;

@@ -95,10 +95,16 @@ export class PhotoIngestService {
    *   refusal of the probe (400/413/415).
    */
   async ingest(input: IngestInput): Promise<IngestResult> {
+    return this.ingestOne(input, false);
+  }
+
+  /** {@link ingest}; `albumsChecked` when {@link ingestFiles} checked them for this request already. */
+  private async ingestOne(input: IngestInput, albumsChecked: boolean): Promise<IngestResult> {
     let tempPath: string | undefined = pathOf(input.source);
     let intent: string | undefined;
     try {
-      let albumIds = await this.checkAlbums(input.albumIds);
+      // An album deleted since the check makes linkPhotos fail inside the transaction (nothing kept).
+      let albumIds = albumsChecked ? [...new Set(input.albumIds)] : await this.checkAlbums(input.albumIds);
       const { file, image } = await this.admit(input);
       tempPath = file.path;
       const ctx = currentHookContext();
@@ -150,8 +156,8 @@ export class PhotoIngestService {
           await this.jobs.enqueue(EAGER_DERIVATIVES_JOB, { photoId }, { em, singletonKey: `photo:${photoId}`, runAfter });
           return photoId;
         });
-        if (image.intermediate) await this.writeEagerDerivatives(id, image);
-        const [photo] = await new PhotoRepository(this.dataSource.manager).summaries([id]);
+        const written = image.intermediate ? await this.writeEagerDerivatives(id, image) : undefined;
+        const photo = written ?? (await new PhotoRepository(this.dataSource.manager).summaries([id]))[0];
         await this.fireImported(id, ctx);
         return { photo: photo!, duplicate: false };
       } catch (error) {
@@ -247,7 +253,7 @@ export class PhotoIngestService {
     const results: IngestResult[] = [];
     for (const [index, upload] of admitted.entries()) {
       try {
-        results.push(await this.ingest({ ...common, source: { admitted: upload }, originalName: files[index]!.originalName }));
+        results.push(await this.ingestOne({ ...common, source: { admitted: upload }, originalName: files[index]!.originalName }, true));
       } catch (error) {
         await Promise.all(admitted.slice(index + 1).map((a) => unlink(a.file.path).catch(() => undefined)));
         throw error;
@@ -331,12 +337,13 @@ export class PhotoIngestService {
 
   /**
    * Writes the eager derivatives and the blur placeholder from the probe's decode (no second
-   * decode of the original). A failure is logged and left to the queued job.
+   * decode of the original) and returns the photo's summary as stored. A failure is logged and
+   * left to the queued job (undefined).
    */
-  private async writeEagerDerivatives(photoId: number, image: ProbedImage): Promise<void> {
+  private async writeEagerDerivatives(photoId: number, image: ProbedImage): Promise<PhotoSummary | undefined> {
     const intermediate = image.intermediate!;
     image.intermediate = undefined; // let the buffer go as soon as possible
-    if (!this.sizes) return;
+    if (!this.sizes) return undefined;
     try {
       const set = await writeFromIntermediate(
         intermediate,
@@ -344,13 +351,14 @@ export class PhotoIngestService {
         (size, format) => this.storage.derivativePath(photoId, size.name, DERIVATIVE_EXT[format]),
         { maxImagePixels: this.config.maxImagePixels, formats: ['jpeg'] },
       );
-      await new PhotoRepository(this.dataSource.manager).saveDerivativeFacts(photoId, {
+      return await new PhotoRepository(this.dataSource.manager).saveDerivativeFacts(photoId, {
         width: set.source.width,
         height: set.source.height,
         blurPlaceholder: set.placeholder ?? null,
       });
     } catch (error) {
       this.logger?.warn({ err: error, photoId }, 'ingest: eager derivatives left to the job');
+      return undefined;
     }
   }
 

@@ -140,17 +140,20 @@ export class PhotoRepository {
     return rows.map((r) => r.storage_key);
   }
 
-  /** Stores what the eager derivative job computed; false when the photo no longer exists. */
-  async saveDerivativeFacts(id: number, facts: { width: number; height: number; blurPlaceholder: string | null }): Promise<boolean> {
-    const rows = returnedRows<{ id: number }>(
-      await this.em.query(`UPDATE photos SET width = $2, height = $3, blur_placeholder = $4, updated_at = now() WHERE id = $1 RETURNING id`, [
+  /**
+   * Stores what the eager derivative job computed and returns the photo's summary as stored
+   * (ingest answers with it, no extra SELECT); undefined when the photo no longer exists.
+   */
+  async saveDerivativeFacts(id: number, facts: { width: number; height: number; blurPlaceholder: string | null }): Promise<PhotoSummary | undefined> {
+    const rows = returnedRows<PhotoSummary>(
+      await this.em.query(`UPDATE photos SET width = $2, height = $3, blur_placeholder = $4, updated_at = now() WHERE id = $1 RETURNING ${SUMMARY}`, [
         id,
         facts.width,
         facts.height,
         facts.blurPlaceholder,
       ]),
     );
-    return rows.length === 1;
+    return rows[0];
   }
 }
 
