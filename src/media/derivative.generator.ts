@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { PROCESS_TAG } from './process-tag.js';
-import { mkdir, rename, unlink } from 'node:fs/promises';
+import { mkdir, rename, unlink, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import sharp, { type Sharp } from 'sharp';
 import { intermediateDimensions, targetDimensions, type Dimensions } from './derivative.geometry.js';
@@ -111,29 +111,64 @@ export async function decodeIntermediate(
   return { source, data, info: { width: info.width, height: info.height, channels: info.channels }, placeholder: wantsPlaceholder };
 }
 
-/** Step two of {@link generateDerivatives}: resizes and encodes each size and format from the buffer. */
+/** Derivatives encoded in memory from an intermediate, not yet written (see {@link encodeFromIntermediate}). */
+export interface EncodedDerivatives {
+  /** Source dimensions after EXIF orientation. */
+  source: Dimensions;
+  files: Array<{ size: ImageSize; format: DerivativeFormat; width: number; height: number; data: Buffer }>;
+  placeholder?: string;
+}
+
+/**
+ * Step two of {@link generateDerivatives}: resizes and encodes each size and format from the
+ * buffer. = {@link encodeFromIntermediate} then {@link writeEncoded}.
+ */
 export async function writeFromIntermediate(
   mid: DecodedIntermediate,
   sizes: ReadonlyArray<ImageSize>,
   target: DerivativeTarget,
   options: DerivativeOptions,
 ): Promise<DerivativeSet> {
+  return writeEncoded(await encodeFromIntermediate(mid, sizes, options), target);
+}
+
+/**
+ * Resizes and encodes every size and format (and the blur placeholder) from the intermediate into
+ * memory — a few hundred KB for the eager sizes. Ingest starts this before its database
+ * transaction and writes the files after the commit, once the photo id (their directory) exists,
+ * so encoding and the database work overlap.
+ */
+export async function encodeFromIntermediate(
+  mid: DecodedIntermediate,
+  sizes: ReadonlyArray<ImageSize>,
+  options: DerivativeOptions,
+): Promise<EncodedDerivatives> {
   const { source, data, info } = mid;
   const fromRaw = () => sharp(data, { raw: { width: info.width, height: info.height, channels: info.channels } });
   const formats = options.formats ?? ['jpeg'];
-  const outputs = sizes.flatMap((size) => formats.map((format) => ({ size, format, path: target(size, format) })));
-  // One mkdir per directory (usually one per photo), not one per file.
-  await Promise.all([...new Set(outputs.map((o) => dirname(o.path)))].map((dir) => mkdir(dir, { recursive: true })));
-  const jobs = outputs.map(({ size, format, path }) => {
-    const dims = targetDimensions(source, size);
-    return writeDerivative(shape(fromRaw(), size, dims), size, format, dims, path, options, false);
-  });
+  const jobs = sizes.flatMap((size) =>
+    formats.map(async (format) => {
+      const dims = targetDimensions(source, size);
+      const encoded = await encoderFor(shape(fromRaw(), size, dims), format, options).toBuffer();
+      return { size, format, width: dims.width, height: dims.height, data: encoded };
+    }),
+  );
   const wantsPlaceholder = mid.placeholder && (options.placeholder ?? true);
-  const [derivatives, placeholder] = await Promise.all([
-    settleAll(jobs),
-    wantsPlaceholder ? blurPlaceholder(fromRaw(), source) : Promise.resolve(undefined),
-  ]);
-  return { source, derivatives, placeholder };
+  const [files, placeholder] = await Promise.all([settleAll(jobs), wantsPlaceholder ? blurPlaceholder(fromRaw(), source) : Promise.resolve(undefined)]);
+  return { source, files, placeholder };
+}
+
+/** Writes encoded derivatives to `target` paths: one mkdir per directory, each file atomically. */
+export async function writeEncoded(encoded: EncodedDerivatives, target: DerivativeTarget): Promise<DerivativeSet> {
+  const outputs = encoded.files.map((file) => ({ ...file, path: target(file.size, file.format) }));
+  await Promise.all([...new Set(outputs.map((o) => dirname(o.path)))].map((dir) => mkdir(dir, { recursive: true })));
+  const derivatives = await settleAll(
+    outputs.map(async ({ size, format, width, height, data, path }) => {
+      await writeAtomically(path, (temp) => writeFile(temp, data), { makeDir: false });
+      return { size: size.name, format, path, width, height, bytes: data.length };
+    }),
+  );
+  return { source: encoded.source, derivatives, placeholder: encoded.placeholder };
 }
 
 /**
@@ -189,16 +224,19 @@ async function writeDerivative(
   dims: Dimensions,
   path: string,
   options: DerivativeOptions,
-  makeDir = true,
 ): Promise<WrittenDerivative> {
-  const quality = options.quality?.[format] ?? DEFAULT_QUALITY[format];
-  let encoded = pipeline.withIccProfile('srgb');
-  if (format === 'jpeg') encoded = encoded.flatten({ background: '#ffffff' }).jpeg({ quality, mozjpeg: false, progressive: true });
-  else if (format === 'webp') encoded = encoded.webp({ quality, effort: 4 });
-  else encoded = encoded.avif({ quality, effort: 2 });
   // sharp reports the bytes it wrote: no stat of the file afterwards.
-  const { size: bytes } = await writeAtomically(path, (temp) => encoded.toFile(temp), { makeDir });
+  const { size: bytes } = await writeAtomically(path, (temp) => encoderFor(pipeline, format, options).toFile(temp));
   return { size: size.name, format, path, width: dims.width, height: dims.height, bytes };
+}
+
+/** The output settings of every derivative: sRGB profile only, JPEG flattened on white, per-format quality. */
+function encoderFor(pipeline: Sharp, format: DerivativeFormat, options: Pick<DerivativeOptions, 'quality'>): Sharp {
+  const quality = options.quality?.[format] ?? DEFAULT_QUALITY[format];
+  const encoded = pipeline.withIccProfile('srgb');
+  if (format === 'jpeg') return encoded.flatten({ background: '#ffffff' }).jpeg({ quality, mozjpeg: false, progressive: true });
+  if (format === 'webp') return encoded.webp({ quality, effort: 4 });
+  return encoded.avif({ quality, effort: 2 });
 }
 
 /**

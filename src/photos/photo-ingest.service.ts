@@ -16,7 +16,7 @@ import { HookRegistry } from '../hooks/hook.registry.js';
 import type { ImportCandidate, PhotoMetadata } from '../hooks/hook-payloads.js';
 import { MetadataFieldCatalog } from '../plugin-host/plugin-metadata.js';
 import { photoRef, PHOTO_REF_COLUMNS } from '../hooks/hook-refs.js';
-import { DERIVATIVE_EXT, writeFromIntermediate } from '../media/derivative.generator.js';
+import { DERIVATIVE_EXT, encodeFromIntermediate, writeEncoded, type EncodedDerivatives } from '../media/derivative.generator.js';
 import { probeImage, type ProbedImage } from '../media/image-probe.js';
 import { ImageSizeRegistry, type ImageSize } from '../media/image-size.registry.js';
 import { STORAGE_STRATEGY, type StorageStrategy } from '../media/storage.strategy.js';
@@ -122,6 +122,9 @@ export class PhotoIngestService {
         await this.linkExisting(existing, albumIds);
         return { photo: existing, duplicate: true };
       }
+      // The eager sizes are encoded (sharp's threads) while metadata, storage and the transaction
+      // run; they are written once the commit gave the photo its id (folder).
+      const encoding = this.encodeEager(image);
       const extracted = await extractMetadata(file.path);
       // hook: photo.metadata — plugins correct core fields or add their own (validated, stored in plugin_data).
       const filtered = await this.hooks.applyFilter('photo.metadata', toHookMetadata(extracted), sourceFile, ctx);
@@ -152,11 +155,11 @@ export class PhotoIngestService {
           for (const albumId of albumIds) await this.albums.linkPhotos(albumId, [photoId], em);
           // With the probe's decode in hand the eager sizes are written right after the commit; the
           // job is the safety net (a crash before they are written) and finds them done.
-          const runAfter = image.intermediate ? new Date(Date.now() + INLINE_DERIVATIVES_GRACE_MS) : undefined;
+          const runAfter = encoding ? new Date(Date.now() + INLINE_DERIVATIVES_GRACE_MS) : undefined;
           await this.jobs.enqueue(EAGER_DERIVATIVES_JOB, { photoId }, { em, singletonKey: `photo:${photoId}`, runAfter });
           return photoId;
         });
-        const written = image.intermediate ? await this.writeEagerDerivatives(id, image) : undefined;
+        const written = encoding ? await this.writeEagerDerivatives(id, encoding) : undefined;
         const photo = written ?? (await new PhotoRepository(this.dataSource.manager).summaries([id]))[0];
         await this.fireImported(id, ctx);
         return { photo: photo!, duplicate: false };
@@ -219,7 +222,8 @@ export class PhotoIngestService {
       }
       await this.storage.removeDerivatives(photoId);
       // Rebuilt from the probe's decode at once; the job covers a failure (or runs if none waits).
-      if (image.intermediate) await this.writeEagerDerivatives(photoId, image);
+      const encoding = this.encodeEager(image);
+      if (encoding) await this.writeEagerDerivatives(photoId, encoding);
       await this.jobs.enqueue(EAGER_DERIVATIVES_JOB, { photoId }, { singletonKey: `photo:${photoId}` });
       if (current.storage_key) await this.removeOriginalIfUnreferenced(current.storage_key);
       return { replaced: true };
@@ -336,21 +340,26 @@ export class PhotoIngestService {
   }
 
   /**
-   * Writes the eager derivatives and the blur placeholder from the probe's decode (no second
-   * decode of the original) and returns the photo's summary as stored. A failure is logged and
-   * left to the queued job (undefined).
+   * Starts encoding the eager sizes and the blur placeholder from the probe's decode (no second
+   * decode of the original); undefined when the probe kept no decode. The intermediate is
+   * released from `image` at once. A failure surfaces in {@link writeEagerDerivatives}.
    */
-  private async writeEagerDerivatives(photoId: number, image: ProbedImage): Promise<PhotoSummary | undefined> {
-    const intermediate = image.intermediate!;
-    image.intermediate = undefined; // let the buffer go as soon as possible
-    if (!this.sizes) return undefined;
+  private encodeEager(image: ProbedImage): Promise<EncodedDerivatives> | undefined {
+    const intermediate = image.intermediate;
+    image.intermediate = undefined; // let the buffer go as soon as the encoders are done with it
+    if (!intermediate || !this.sizes) return undefined;
+    const encoding = encodeFromIntermediate(intermediate, this.sizes.eager(), { maxImagePixels: this.config.maxImagePixels, formats: ['jpeg'] });
+    encoding.catch(() => undefined); // awaited after the commit; unobserved if the ingest fails first
+    return encoding;
+  }
+
+  /**
+   * Writes the encoded eager derivatives into the photo's folder, stores the placeholder and returns
+   * the photo's summary as stored. A failure is logged and left to the queued job (undefined).
+   */
+  private async writeEagerDerivatives(photoId: number, encoding: Promise<EncodedDerivatives>): Promise<PhotoSummary | undefined> {
     try {
-      const set = await writeFromIntermediate(
-        intermediate,
-        this.sizes.eager(),
-        (size, format) => this.storage.derivativePath(photoId, size.name, DERIVATIVE_EXT[format]),
-        { maxImagePixels: this.config.maxImagePixels, formats: ['jpeg'] },
-      );
+      const set = await writeEncoded(await encoding, (size, format) => this.storage.derivativePath(photoId, size.name, DERIVATIVE_EXT[format]));
       return await new PhotoRepository(this.dataSource.manager).saveDerivativeFacts(photoId, {
         width: set.source.width,
         height: set.source.height,
