@@ -16,7 +16,13 @@
  *
  * Env: BENCH_PHOTOS (photos per upload phase, default 24), BENCH_LONG (default 0), BENCH_NODE_ARGS
  * (node flags for the server, e.g. `--cpu-prof`); the server inherits the environment
- * (e.g. MALLOC_ARENA_MAX, VITRINE_SHARP_CONCURRENCY).
+ * (e.g. MALLOC_ARENA_MAX, VITRINE_SHARP_CONCURRENCY). BENCH_UPLOAD_ONLY=1 stops after the upload
+ * phases; BENCH_THREADS=1 splits the server's CPU per photo by thread (main, libuv pool "node",
+ * libvips workers); BENCH_SERVER_LOG=<file> appends the server's stdout (e.g. with --trace-gc).
+ *
+ * Both sides are measured the same way: CPU ms per photo (user + system, all threads, from
+ * /proc) of the bare loop's process and of the server process. The client reads the photos
+ * before the clock starts and its CPU is printed apart (it shares the cores with the server).
  * Prints figures; asserts nothing. Keep runs short on a shared machine: compare ratios.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
