@@ -12,11 +12,13 @@
  * rounds interleaved (BENCH_ROUNDS, default 2), then restarts the server on the same data with
  * `API_ANSWER_CACHE_MS=0` and loads B again (REST without its answer cache).
  * Uses wrk (`-t2 -c8 --latency`) when /usr/bin/wrk or `WRK` exists, else a plain keep-alive HTTP
- * loop. Prints req/s, p50 and p99 of each, the ratio REST / ws.php and the load average.
+ * loop. Prints req/s, p50, p99 and the server's CPU time per request (/proc; with PGlite the
+ * database runs in the server process, so this is the whole cost) of each, the ratios REST /
+ * ws.php and the load average.
  * Asserts nothing: on a shared machine compare ratios, not absolute figures.
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -36,6 +38,10 @@ interface Figures {
   p50: number;
   p99: number;
   non2xx: number;
+  /** Requests answered in the run. */
+  requests: number;
+  /** Server CPU time (user + system, from /proc) per request, ms: steadier than req/s on a busy machine. */
+  cpuMs: number;
 }
 
 /** The built server as a child process. */
@@ -116,7 +122,8 @@ async function runWrk(url: string, headers: Record<string, string>): Promise<Fig
   const p50 = ms(/\s50%\s+(\S+)/.exec(stdout)?.[1] ?? '');
   const p99 = ms(/\s99%\s+(\S+)/.exec(stdout)?.[1] ?? '');
   const non2xx = Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(stdout)?.[1] ?? 0);
-  return { rps, p50, p99, non2xx };
+  const requests = Number(/(\d+) requests in/.exec(stdout)?.[1] ?? Number.NaN);
+  return { rps, p50, p99, non2xx, requests, cpuMs: Number.NaN };
 }
 
 /** Without wrk: CONNECTIONS keep-alive loops for SECONDS. */
@@ -138,10 +145,25 @@ async function runLoop(url: string, headers: Record<string, string>): Promise<Fi
   );
   const sorted = latencies.sort((a, b) => a - b);
   const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))]!;
-  return { rps: latencies.length / ((performance.now() - started) / 1000), p50: at(50), p99: at(99), non2xx };
+  return { rps: latencies.length / ((performance.now() - started) / 1000), p50: at(50), p99: at(99), non2xx, requests: latencies.length, cpuMs: Number.NaN };
 }
 
-const load = (url: string, headers: Record<string, string> = {}) => (WRK ? runWrk(url, headers) : runLoop(url, headers));
+/** CPU time (user + system) the process has used, in ms (Linux /proc; NaN elsewhere). */
+function cpuMsOf(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+  } catch {
+    return Number.NaN;
+  }
+}
+
+let serverPid = 0;
+async function load(url: string, headers: Record<string, string> = {}): Promise<Figures> {
+  const cpu0 = cpuMsOf(serverPid);
+  const f = await (WRK ? runWrk(url, headers) : runLoop(url, headers));
+  return { ...f, cpuMs: (cpuMsOf(serverPid) - cpu0) / f.requests };
+}
 
 /** Checks the URL answers 200 with `expected` photos before loading it. */
 async function check(url: string, headers: Record<string, string>, count: (body: unknown) => number, expected: number): Promise<void> {
@@ -151,12 +173,14 @@ async function check(url: string, headers: Record<string, string>, count: (body:
 }
 
 const line = (label: string, f: Figures) =>
-  `${label.padEnd(34)} ${f.rps.toFixed(0).padStart(6)} req/s   p50 ${f.p50.toFixed(2).padStart(7)} ms   p99 ${f.p99.toFixed(2).padStart(7)} ms${f.non2xx ? `   NON-2xx: ${f.non2xx}` : ''}`;
+  `${label.padEnd(36)} ${f.rps.toFixed(0).padStart(5)} req/s  p50 ${f.p50.toFixed(2).padStart(7)} ms  p99 ${f.p99.toFixed(2).padStart(7)} ms  server CPU ${f.cpuMs.toFixed(2)} ms/req${f.non2xx ? `  NON-2xx: ${f.non2xx}` : ''}`;
 const mean = (xs: Figures[]): Figures => ({
   rps: xs.reduce((s, f) => s + f.rps, 0) / xs.length,
   p50: xs.reduce((s, f) => s + f.p50, 0) / xs.length,
   p99: xs.reduce((s, f) => s + f.p99, 0) / xs.length,
   non2xx: xs.reduce((s, f) => s + f.non2xx, 0),
+  requests: xs.reduce((s, f) => s + f.requests, 0),
+  cpuMs: xs.reduce((s, f) => s + f.cpuMs * f.requests, 0) / xs.reduce((s, f) => s + f.requests, 0),
 });
 const loadAvg = () => loadavg().map((l) => l.toFixed(2)).join(' ');
 
@@ -169,6 +193,7 @@ async function main(): Promise<void> {
     const env = { DATA_DIR: dataDir, PORT: String(port), ADMIN_PASSWORD: PASSWORD, LOG_LEVEL: 'warn' };
     server = startServer(env);
     await server.ready;
+    serverPid = server.proc.pid!;
     const base = `http://127.0.0.1:${port}`;
     const { http: admin } = await login(base, 'admin', PASSWORD);
     const album = await seed(admin, PHOTOS);
@@ -203,6 +228,7 @@ async function main(): Promise<void> {
     await server.stop();
     server = startServer({ ...env, API_ANSWER_CACHE_MS: '0' });
     await server.ready;
+    serverPid = server.proc.pid!;
     await check(rest, {}, (b) => (b as { items: unknown[] }).items.length, shown);
     const uncached = await load(rest);
     const [wsF, restF, memberF, wsMemberF] = [mean(runs.ws), mean(runs.rest), mean(runs.member), mean(runs.wsMember)];
@@ -211,6 +237,7 @@ async function main(): Promise<void> {
     for (const which of Object.keys(kinds) as Kind[]) console.log(line(kinds[which].label, mean(runs[which])));
     console.log(line('E REST /photos, answer cache off', uncached));
     console.log(`ratio REST/ws.php req/s: anonymous ${(restF.rps / wsF.rps).toFixed(2)} (B/A), member session ${(memberF.rps / wsMemberF.rps).toFixed(2)} (C/D), REST cache off vs ws.php ${(uncached.rps / wsF.rps).toFixed(2)} (E/A)`);
+    console.log(`ratio REST/ws.php server CPU per request (lower is cheaper): anonymous ${(restF.cpuMs / wsF.cpuMs).toFixed(2)} (B/A), member session ${(memberF.cpuMs / wsMemberF.cpuMs).toFixed(2)} (C/D), cache off ${(uncached.cpuMs / wsF.cpuMs).toFixed(2)} (E/A)`);
     console.log(`load average after: ${loadAvg()}`);
   } finally {
     await server?.stop();

@@ -1,12 +1,13 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import { DataSource } from 'typeorm';
 import { z } from 'zod';
 import type { AccessScope } from '../access/access-scope.js';
-import type { Principal } from '../access/principal.js';
+import { isAdmin, type Principal } from '../access/principal.js';
 import { VisibilityService } from '../access/visibility.service.js';
 import { AnswerCache } from '../cache/answer.cache.js';
 import { intInRange, parseEnv } from '../config/config.js';
+import { principalOf } from './api-request.js';
 
 /** Injection token: how long a REST listing answer may be reused (ms; 0 = never). */
 export const API_ANSWER_CACHE_MS = Symbol('API_ANSWER_CACHE_MS');
@@ -63,9 +64,7 @@ export class ApiAnswerCache {
    * when the data version, the scope and the URL match, else computed, sent and kept.
    */
   async send(req: Request, res: Response, principal: Principal, compute: (scope: AccessScope) => Promise<unknown>): Promise<void> {
-    const { scope, version } = await this.visibility.scopeWithVersion(principal);
-    const cacheable = this.cache.enabled && req.method === 'GET' && req.originalUrl.length <= MAX_URL_CHARS;
-    const key = cacheable ? AnswerCache.keyAt(version, `${scope.cacheKey()}\n${req.originalUrl}`) : undefined;
+    const { scope, key } = await this.lookupKey(req, principal);
     let answer = key === undefined ? undefined : this.cache.get(key);
     if (!answer) {
       const body = Buffer.from(JSON.stringify(await compute(scope)), 'utf8');
@@ -74,6 +73,43 @@ export class ApiAnswerCache {
       if (key !== undefined) this.cache.set(key, answer);
     }
     sendJson(res, answer);
+  }
+
+  /**
+   * Express middleware for after the auth chain (the principal is known) and before Nest's
+   * routing: a GET of a cached listing route whose answer is stored for this principal's scope
+   * and URL is sent at once, with the headers the API sends (ApiCacheInterceptor), skipping the
+   * router, guards, interceptors and validation — which ran, with this same URL and an equal
+   * scope, when the entry was stored. Everything else (and every miss) goes on unchanged.
+   */
+  fastPath(): RequestHandler {
+    return (req, res, next) => {
+      if (req.method !== 'GET' || !this.cache.enabled || this.cache.size === 0 || !isCachedListing(req.path)) return next();
+      this.lookupKey(req, principalOf(req)).then(
+        ({ key }) => {
+          const hit = key === undefined ? undefined : this.cache.get(key);
+          if (!hit) return next();
+          res.setHeader('Cache-Control', 'private, no-cache');
+          res.vary('Cookie').vary('Authorization');
+          sendJson(res, hit);
+        },
+        () => next(),
+      );
+    };
+  }
+
+  /**
+   * The scope (read with the data version, one shared query) and the cache key of this request,
+   * or no key when it must not be cached. The key names everything the answer depends on: data
+   * version, visibility scope, URL — and whether the principal is an administrator, the one role
+   * rule of these routes that the scope does not show (editors share the `all` scope but may not
+   * filter by privacy level).
+   */
+  private async lookupKey(req: Request, principal: Principal): Promise<{ scope: AccessScope; key: string | undefined }> {
+    const { scope, version } = await this.visibility.scopeWithVersion(principal);
+    const cacheable = this.cache.enabled && req.method === 'GET' && req.originalUrl.length <= MAX_URL_CHARS;
+    const who = isAdmin(principal) ? `${scope.cacheKey()}+admin` : scope.cacheKey();
+    return { scope, key: cacheable ? AnswerCache.keyAt(version, `${who}\n${req.originalUrl}`) : undefined };
   }
 
   /** Forgets every answer (tests, maintenance). Correctness never depends on it. */
@@ -85,6 +121,11 @@ export class ApiAnswerCache {
   get size(): number {
     return this.cache.size;
   }
+}
+
+/** Paths of the routes that answer through {@link ApiAnswerCache.send}. */
+function isCachedListing(path: string): boolean {
+  return path === '/api/v1/photos' || path === '/api/v1/tags' || path === '/api/v1/albums' || /^\/api\/v1\/tags\/[^/]+\/photos$/.test(path);
 }
 
 /** Sends a serialised answer; Express answers 304 itself when `If-None-Match` matches the ETag. */

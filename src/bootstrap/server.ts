@@ -21,6 +21,7 @@ import type { AccessRequest } from '../access/policies.guard.js';
 import { hardenSharp } from '../media/sharp.hardening.js';
 import { SitePageCache } from '../site/site-page.cache.js';
 import { MediaFileFastPath } from '../photos/media-file.fast-path.js';
+import { ApiAnswerCache } from '../api/api-answer.cache.js';
 import { FirstRunService, type FirstRunResult } from '../setup/first-run.service.js';
 import { assertDataDirWritable, assertPortFree, createDataDir } from './preflight.js';
 
@@ -43,6 +44,12 @@ export interface CreateAppOptions {
    * and routing (`MediaFileFastPath`). On in the real server; off by default for the same reason.
    */
   mediaFastPath?: boolean;
+  /**
+   * Serve stored REST listing answers right after the auth chain, before Nest's routing
+   * (`ApiAnswerCache.fastPath`). On in the real server; off by default for the same reason as
+   * `pageCacheFastPath` (header-injected test principals are installed after it).
+   */
+  apiCacheFastPath?: boolean;
 }
 
 /** Builds the Nest application on an open DataSource (also used by e2e tests). */
@@ -70,6 +77,7 @@ export async function createApp(config: VitrineConfig, dataSource: DataSource, l
     runWithHookContext(() => ({ actor: actorOf(req.principal ?? GUEST, req.path === '/ws.php' ? 'ws' : 'session'), requestId: String((req as { id?: unknown }).id ?? '') }), next),
   );
   installAuthMiddleware(app);
+  if (options.apiCacheFastPath) app.use(app.get(ApiAnswerCache).fastPath()); // stored REST listings skip Nest's routing
   installWsPhp(app); // ALL /ws.php (Piwigo's web API), before the body parser and every Nest route
   setupOpenApi(app); // /api/docs (Swagger UI from swagger-ui-dist, no CDN) and /api/docs/openapi.json
   return app;
@@ -91,7 +99,7 @@ export async function startServer(config: VitrineConfig): Promise<RunningServer>
   try {
     const applied = await new Migrator(dataSource).up();
     if (applied.length) logger.info({ migrations: applied }, 'database migrated');
-    app = await createApp(config, dataSource, logger, { pageCacheFastPath: true, mediaFastPath: true });
+    app = await createApp(config, dataSource, logger, { pageCacheFastPath: true, mediaFastPath: true, apiCacheFastPath: true });
     const firstRun = await app.get(FirstRunService).ensureWebmaster(config.adminUser, config.adminPassword);
     await app.listen(config.port, config.host);
     const server = app.getHttpServer() as Server;
