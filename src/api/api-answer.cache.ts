@@ -67,10 +67,11 @@ export class ApiAnswerCache {
     const { scope, key } = await this.lookupKey(req, principal);
     let answer = key === undefined ? undefined : this.cache.get(key);
     if (!answer) {
+      const storable = key !== undefined && (await this.cache.storable()); // before computing: see AnswerCache.storable
       const body = Buffer.from(JSON.stringify(await compute(scope)), 'utf8');
       const etagFn = req.app.get('etag fn') as ((body: Buffer, encoding?: string) => string) | undefined;
       answer = { body, etag: etagFn ? etagFn(body) : '' };
-      if (key !== undefined) this.cache.set(key, answer);
+      if (storable) this.cache.set(key, answer);
     }
     sendJson(res, answer);
   }

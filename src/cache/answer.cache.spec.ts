@@ -38,6 +38,17 @@ describe('AnswerCache', () => {
     expect(db.queries).toBeLessThanOrEqual(2); // one read, plus at most one queued behind it
   });
 
+  it('lets answers be stored only when no write transaction is in flight', async () => {
+    let quiet = true;
+    const db = { query: async (sql: string) => (sql.includes('pg_locks') ? [{ quiet }] : [{ access: 1, content: 1 }]) } as unknown as Pick<DataSource, 'query'>;
+    const cache = new AnswerCache<string>(db, { ttlMs: 1000, maxEntries: 10 });
+    expect(await cache.storable()).toBe(true);
+    quiet = false; // another backend holds a transaction id: its change may be counted but not visible
+    expect(await cache.storable()).toBe(false);
+    expect(await new AnswerCache<string>(db, { ttlMs: 0, maxEntries: 10 }).storable()).toBe(false);
+    expect(await new AnswerCache<string>({ read: async () => '1:1' }, { ttlMs: 1000, maxEntries: 10 }).storable()).toBe(true);
+  });
+
   it('drops an entry when its TTL ends; TTL 0 disables the cache', () => {
     let now = 1000;
     const cache = new AnswerCache<string>(versionDb(), { ttlMs: 50, maxEntries: 10, now: () => now });

@@ -48,6 +48,7 @@ export class AnswerCache<V> {
   private readonly entries = new Map<string, Entry<V>>();
   private totalSize = 0;
   private readonly version: DataVersionSource;
+  private readonly db: Pick<DataSource, 'query'> | undefined;
   private readonly sizeOf: (value: V) => number;
   private readonly maxValueSize: number;
   private readonly maxTotalSize: number;
@@ -58,6 +59,7 @@ export class AnswerCache<V> {
     private readonly options: AnswerCacheOptions<V>,
   ) {
     this.version = 'read' in source ? source : sharedDataVersion(source);
+    this.db = 'read' in source ? undefined : source;
     this.sizeOf = options.sizeOf ?? (() => 1);
     this.maxValueSize = options.maxValueSize ?? Number.POSITIVE_INFINITY;
     this.maxTotalSize = options.maxTotalSize ?? Number.POSITIVE_INFINITY;
@@ -86,6 +88,26 @@ export class AnswerCache<V> {
   /** The key for a data version the caller already read (e.g. with the visibility scope). */
   static keyAt(version: string, parts: string): string {
     return `${version}\n${parts}`;
+  }
+
+  /**
+   * Whether an answer computed from now on may be stored under a key whose version was read
+   * before this call. Call it on a miss, BEFORE computing. The content part of the version is a
+   * sequence advanced by triggers at statement time, i.e. before the writing transaction commits:
+   * an answer computed meanwhile would hold the old rows under the new version and outlive the
+   * commit (until the TTL). When no write transaction is open now, every change counted in the
+   * version read earlier has ended and is visible to the computation. On Postgres this looks for
+   * another backend holding a transaction id (every transaction that wrote holds one until it
+   * ends); on PGlite (one session) it is always true. Not storing is always safe: the answer is
+   * still sent.
+   */
+  async storable(): Promise<boolean> {
+    if (!this.enabled) return false;
+    if (!this.db) return true;
+    const rows: { quiet: boolean }[] = await this.db.query(
+      `SELECT NOT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'transactionid' AND pid <> pg_backend_pid()) AS quiet`,
+    );
+    return rows[0]?.quiet === true;
   }
 
   get(key: string): V | undefined {

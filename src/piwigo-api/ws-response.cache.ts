@@ -49,7 +49,10 @@ export class WsAnswerCache implements WsResponseCache {
     if (principal.kind === 'guest') who = 'g';
     else if (principal.kind === 'user') who = `u${principal.userId}:${principal.role}:${principal.privacyLevel}:${principal.apiKey?.scopes.join('+') ?? ''}`;
     else return undefined; // share links expire with time: never cached
-    return this.cache.key(`${who}|${invocation.format}|${invocation.methodName}|${JSON.stringify(invocation.params)}`);
+    const key = await this.cache.key(`${who}|${invocation.format}|${invocation.methodName}|${JSON.stringify(invocation.params)}`);
+    // A miss will be computed and stored: only when no write is in flight (AnswerCache.storable).
+    if (this.cache.get(key) === undefined && !(await this.cache.storable())) return undefined;
+    return key;
   }
 
   get(key: string): WsHttpResponse | undefined {

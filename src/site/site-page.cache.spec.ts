@@ -7,7 +7,8 @@ import { pageCacheMsFromEnv, SitePageCache } from './site-page.cache.js';
 import type { ThemeService } from './theme.service.js';
 
 function cacheWith(ttlMs: number, epoch = { value: 7 }, theme = { name: 'default' }): SitePageCache {
-  const dataSource = { query: async () => [{ access: epoch.value, content: 3 }] } as unknown as DataSource;
+  // Answers the data-version read and the "no write in flight" check (AnswerCache.storable).
+  const dataSource = { query: async () => [{ access: epoch.value, content: 3, quiet: true }] } as unknown as DataSource;
   const themes = { activeName: async () => theme.name } as unknown as ThemeService;
   return new SitePageCache(dataSource, themes, ttlMs);
 }

@@ -51,8 +51,16 @@ export class SitePageCache {
     this.cache = new AnswerCache<string>(dataSource, { ttlMs, maxEntries: MAX_ENTRIES, sizeOf: (html) => html.length, maxValueSize: MAX_HTML_CHARS });
   }
 
-  /** The cache key of this request, or null when its page must not be cached. */
+  /** The cache key of this request, or null when its page must not be cached (or not stored now). */
   async keyFor(req: Request): Promise<string | null> {
+    const key = await this.lookupKey(req);
+    // A miss will be rendered and stored: only when no write is in flight (AnswerCache.storable).
+    if (key !== null && this.cache.get(key) === undefined && !(await this.cache.storable())) return null;
+    return key;
+  }
+
+  /** The key to look a page up under, or null when its page must not be cached. */
+  private async lookupKey(req: Request): Promise<string | null> {
     if (this.ttlMs === 0 || (req.method !== 'GET' && req.method !== 'HEAD')) return null;
     const principal = (req as AccessRequest).principal;
     if (principal && principal.kind !== 'guest') return null;
@@ -70,7 +78,7 @@ export class SitePageCache {
   fastPath(): RequestHandler {
     return (req, res, next) => {
       if (this.ttlMs === 0 || req.method !== 'GET' || req.headers.cookie !== undefined || req.headers.authorization !== undefined || this.cache.size === 0) return next();
-      this.keyFor(req).then(
+      this.lookupKey(req).then(
         (key) => {
           const html = this.get(key);
           if (html === undefined) return next();

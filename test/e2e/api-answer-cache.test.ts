@@ -131,6 +131,25 @@ describe('REST answer cache', () => {
     expect(await count(GUEST)).toBe(1);
   });
 
+  // Only Postgres has concurrent transactions (PGlite is one session: no request runs between a
+  // write statement and its commit). The content version is a sequence, advanced before the commit.
+  it.runIf(process.env.DATABASE_URL)('does not keep an answer computed while a change is uncommitted (Postgres)', async () => {
+    const url = `/api/v1/photos?album=${ids.open}&limit=100`;
+    expect(await titles(url, GUEST)).toEqual(['open photo']);
+    const tx = t.db.dataSource.createQueryRunner();
+    await tx.connect();
+    try {
+      await tx.startTransaction();
+      await tx.query(`UPDATE photos SET privacy_level = 4 WHERE id = $1`, [ids.o1]); // the version advances now
+      expect(await titles(url, GUEST)).toEqual(['open photo']); // not committed: still visible, computed afresh
+      await tx.commitTransaction();
+    } finally {
+      await tx.release();
+    }
+    expect(await titles(url, GUEST)).toEqual([]); // at once, not after the TTL
+    await t.db.dataSource.query(`UPDATE photos SET privacy_level = 0 WHERE id = $1`, [ids.o1]);
+  });
+
   it('keeps ETag and If-None-Match right: 304 while nothing changed, a new ETag after a change', async () => {
     const url = `/api/v1/photos?album=${ids.open}&limit=100`;
     const first = await http.get(url).set(as(GUEST)).expect(200);

@@ -55,6 +55,23 @@ describe('ws.php answer cache', () => {
     expect(await images(request(server), closed)).toEqual([]);
   });
 
+  // Postgres only (PGlite is one session): the content version advances before the commit.
+  it.runIf(process.env.DATABASE_URL)('does not keep an answer computed while a change is uncommitted (Postgres)', async () => {
+    await t.db.dataSource.query(`UPDATE photos SET privacy_level = 0, title = 'first title' WHERE id = $1`, [photo]);
+    expect(await images(request(server), open)).toEqual(['first title']);
+    const tx = t.db.dataSource.createQueryRunner();
+    await tx.connect();
+    try {
+      await tx.startTransaction();
+      await tx.query(`UPDATE photos SET title = 'uncommitted title' WHERE id = $1`, [photo]); // the version advances now
+      expect(await images(request(server), open)).toEqual(['first title']);
+      await tx.commitTransaction();
+    } finally {
+      await tx.release();
+    }
+    expect(await images(request(server), open)).toEqual(['uncommitted title']); // at once, not after the TTL
+  });
+
   it('drops entries after the TTL', () => {
     let now = 1000;
     const cache = new WsAnswerCache(t.db.dataSource, { ttlMs: 50, now: () => now });
