@@ -75,8 +75,28 @@ export class PgBossJobQueue extends PollingJobQueue {
     this.starting ??= (async () => {
       await this.boss.start();
       await this.dataSource.transaction((em) => new PgBossJobRepository(em).ensureSingletonIndex());
+      await this.adoptTableQueueJobs();
     })();
     return this.starting;
+  }
+
+  /**
+   * An installation that ran the table queue on this database (JOB_QUEUE=table, or a version
+   * before pg-boss) may have left open jobs in `jobs`: they move to pg-boss in one transaction
+   * (fresh attempt budget, same run-after; a singleton already open in pg-boss wins), so none is lost.
+   */
+  private async adoptTableQueueJobs(): Promise<void> {
+    const names = await this.repo().tableQueueNames();
+    if (!names.length) return;
+    for (const name of names) await this.ensureQueue(name);
+    const moved = await this.dataSource.transaction(async (em) => {
+      const jobs = await new PgBossJobRepository(em).takeTableQueueJobs();
+      for (const job of jobs) {
+        await this.send(job.name, job.payload, { em, singletonKey: job.singleton_key ?? undefined, maxAttempts: job.max_attempts, runAfter: job.run_after });
+      }
+      return jobs.length;
+    });
+    if (moved) this.logger.info({ moved }, 'jobs: moved open jobs of the table queue to pg-boss');
   }
 
   protected override async release(): Promise<void> {
@@ -103,7 +123,11 @@ export class PgBossJobQueue extends PollingJobQueue {
   protected async insert(name: string, payload: Record<string, unknown>, options: EnqueueOptions): Promise<string | null> {
     await this.ready();
     await this.ensureQueue(name);
-    // A singleton already queued or active: pg-boss's ON CONFLICT DO NOTHING meets our unique index, send returns null.
+    return this.send(name, payload, options);
+  }
+
+  /** pg-boss `send` (the queue exists). A singleton already queued or active: pg-boss's ON CONFLICT DO NOTHING meets our unique index, null. */
+  private send(name: string, payload: Record<string, unknown>, options: EnqueueOptions): Promise<string | null> {
     return this.boss.send(name, payload, {
       ...this.sendDefaults,
       retryLimit: Math.max(1, options.maxAttempts ?? 5) - 1,

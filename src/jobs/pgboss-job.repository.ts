@@ -60,6 +60,17 @@ export class PgBossJobRepository {
     await this.em.query(`CREATE UNIQUE INDEX IF NOT EXISTS vitrine_job_singleton_key ON ${S}.job (name, singleton_key) WHERE singleton_key IS NOT NULL AND state < 'completed'`);
   }
 
+  /** Names of open jobs the table queue left in `jobs` (an installation that ran it before). */
+  async tableQueueNames(): Promise<string[]> {
+    const rows: { name: string }[] = await this.em.query(`SELECT DISTINCT name FROM jobs WHERE state IN ('queued', 'active')`);
+    return rows.map((r) => r.name);
+  }
+
+  /** Removes the table queue's open jobs and returns them (call in the transaction that re-sends them). */
+  async takeTableQueueJobs(): Promise<Array<{ name: string; payload: Record<string, unknown>; singleton_key: string | null; max_attempts: number; run_after: Date }>> {
+    return returnedRows(await this.em.query(`DELETE FROM jobs WHERE state IN ('queued', 'active') RETURNING name, payload, singleton_key, max_attempts, run_after`));
+  }
+
   /** Active jobs whose `expire_in` passed (their worker died or hangs): pg-boss's maintenance fails them into a retry. */
   async countExpired(): Promise<number> {
     const rows: { n: number }[] = await this.em.query(`SELECT count(*)::int AS n FROM ${S}.job WHERE state = 'active' AND started_on + expire_in < now()`);

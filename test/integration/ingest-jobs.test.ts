@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/common/logger.js';
-import { createJobQueue, type JobQueueFactoryOptions } from '../../src/jobs/job-queue.factory.js';
+import { createJobQueue, jobQueueKind, type JobQueueFactoryOptions } from '../../src/jobs/job-queue.factory.js';
 import type { JobRunner } from '../../src/jobs/job-queue.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 
@@ -148,6 +148,23 @@ describe('job queue', () => {
     for (let i = 0; i < 20; i++) await queue.enqueue('t.many', { i });
     await Promise.all(workers.map((w) => w.drain()));
     expect(ran.sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i));
+  });
+
+  it('on Postgres, pg-boss takes over the open jobs an earlier table queue left (none lost); on PGlite, pg-boss is refused', async () => {
+    if (db.kind === 'pglite') {
+      expect(() => jobQueueKind('pgboss', db.dataSource)).toThrow(/JOB_QUEUE=pgboss needs a PostgreSQL server/);
+      return;
+    }
+    const table = another({ choice: 'table' });
+    const later = new Date(Date.now() + 3_600_000);
+    await table.enqueue('t.adopt', { n: 1 });
+    await table.enqueue('t.adopt', { n: 2 }, { singletonKey: 'photo:2', runAfter: later, maxAttempts: 2 });
+    const boss = another({});
+    const adopted = await boss.list({ name: 't.adopt' });
+    expect(adopted.map((j) => j.payload).sort((a, b) => Number(a.n) - Number(b.n))).toEqual([{ n: 1 }, { n: 2 }]);
+    expect(adopted.find((j) => j.payload.n === 2)).toMatchObject({ state: 'queued', singletonKey: 'photo:2', maxAttempts: 2, runAfter: later });
+    expect(await table.countOpen('t.adopt')).toEqual({ due: 0, waiting: 0, active: 0 });
+    expect(await boss.enqueue('t.adopt', {}, { singletonKey: 'photo:2' })).toBeNull(); // still one per key
   });
 
   it('counts jobs per state and lists them newest first', async () => {
