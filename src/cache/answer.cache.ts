@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { sharedDataVersion } from '../database/data-version.js';
+import { noWriteInFlight, sharedDataVersion } from '../database/data-version.js';
 
 /** Where the data version comes from: a reader whose answer started after the call (see FreshReader). */
 export interface DataVersionSource {
@@ -104,10 +104,7 @@ export class AnswerCache<V> {
   async storable(): Promise<boolean> {
     if (!this.enabled) return false;
     if (!this.db) return true;
-    const rows: { quiet: boolean }[] = await this.db.query(
-      `SELECT NOT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'transactionid' AND pid <> pg_backend_pid()) AS quiet`,
-    );
-    return rows[0]?.quiet === true;
+    return noWriteInFlight(this.db);
   }
 
   get(key: string): V | undefined {

@@ -86,3 +86,21 @@ export interface DataVersionColumns {
 export function dataVersionOf(row: DataVersionColumns | undefined): string {
   return `${row?.access ?? 0}:${row?.content ?? 0}`;
 }
+
+/**
+ * Whether no write transaction is open right now. The content part of the data version is a
+ * sequence advanced by triggers at statement time, i.e. BEFORE the writing transaction commits:
+ * something computed while such a transaction is open holds the old rows under the new version
+ * and, if cached under it, outlives the commit. Call it after reading the version and before
+ * computing: when it answers true, every change counted in that version has ended (committed or
+ * rolled back) and is visible to the computation, so the result may be cached under the version.
+ * On Postgres it looks for another backend holding a transaction id (every transaction that wrote
+ * holds one until it ends; `pg_current_snapshot()` would not do: a running transaction newer than
+ * the last completed one is not listed in it). On PGlite (one session) it is always true.
+ */
+export async function noWriteInFlight(dataSource: Pick<DataSource, 'query'>): Promise<boolean> {
+  const rows: { quiet: boolean }[] = await dataSource.query(
+    `SELECT NOT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'transactionid' AND pid <> pg_backend_pid()) AS quiet`,
+  );
+  return rows[0]?.quiet === true;
+}

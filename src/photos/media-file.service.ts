@@ -3,6 +3,7 @@ import { readFile, stat, writeFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { noWriteInFlight } from '../database/data-version.js';
 import { GUEST, type Principal } from '../access/principal.js';
 import { VisibilityService } from '../access/visibility.service.js';
 import { VitrineError } from '../common/errors.js';
@@ -131,33 +132,14 @@ export class MediaFileService {
     const key = `${version}\n${who}\n${rawId}/${size.name}/${size.width}x${size.height}:${size.crop}/${format}`;
     const cached = this.warm.get(key);
     if (cached !== undefined) return cached;
-    // Checked BEFORE deciding: see noWriteInFlight.
-    const cacheable = await this.noWriteInFlight();
+    // Checked after the caller read the version and BEFORE deciding (see noWriteInFlight).
+    const cacheable = await noWriteInFlight(this.dataSource);
     const entry = await this.decideWarm(principal, rawId, size, format);
     if (entry === null || cacheable) {
       if (this.warm.size >= MAX_WARM_ENTRIES) this.warm.delete(this.warm.keys().next().value!);
       this.warm.set(key, entry); // a null only ever sends later requests to the full route
     }
     return entry;
-  }
-
-  /**
-   * Whether no write transaction is in progress. The content part of the data version is a
-   * sequence, advanced by a trigger at statement time, BEFORE its transaction commits: a decision
-   * taken while such a transaction is open would see the old rows under the new version and, once
-   * cached, outlive the commit (a photo made private would stay served). When nothing was in flight
-   * after the caller read the version, every change counted in that version is committed (or rolled
-   * back) and visible to the decision's queries, so the decision may be cached under it. Always true
-   * on PGlite (one session: no other transaction can be open between our statements).
-   */
-  private async noWriteInFlight(): Promise<boolean> {
-    // Every transaction that has written (the version's trigger calls nextval, which assigns a
-    // transaction id) holds the lock on its own id until it ends. pg_current_snapshot() would not
-    // do: a running transaction newer than the last completed one is not listed in it.
-    const rows: { quiet: boolean }[] = await this.dataSource.query(
-      `SELECT NOT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'transactionid' AND pid <> pg_backend_pid()) AS quiet`,
-    );
-    return rows[0]?.quiet === true;
   }
 
   private async decideWarm(principal: Principal, rawId: string, size: ImageSize, format: DerivativeFormat): Promise<WarmDerivative | null> {
