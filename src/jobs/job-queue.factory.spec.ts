@@ -25,4 +25,12 @@ describe('jobQueueKind', () => {
     await boss.close(); // never started: nothing to release
     expect(createJobQueue(postgres, logger, { choice: 'table' }).kind).toBe('table');
   });
+
+  it('pg-boss on an unreachable server: operations reject, close() still releases its pool', async () => {
+    const boss = createJobQueue(postgres, createLogger('silent'));
+    await expect(boss.list()).rejects.toThrow(/ECONNREFUSED|connect/);
+    await expect(boss.enqueue('t.x', {})).rejects.toThrow();
+    await boss.close();
+    await expect(boss.list()).rejects.toThrow(/closed/);
+  });
 });

@@ -73,7 +73,14 @@ export class PgBossJobQueue extends PollingJobQueue {
   protected override ready(): Promise<void> {
     if (this.closed) return Promise.reject(new Error('The job queue is closed.'));
     this.starting ??= (async () => {
-      await this.boss.start();
+      try {
+        await this.boss.start();
+      } catch (error) {
+        // pg-boss opened its pool before failing (unreachable server, no right to create its schema):
+        // close it, or the process keeps connections and timers of a queue that never started.
+        await (this.boss.getDb() as unknown as { close?(): Promise<void> }).close?.().catch(() => undefined);
+        throw error;
+      }
       await this.dataSource.transaction((em) => new PgBossJobRepository(em).ensureSingletonIndex());
       await this.adoptTableQueueJobs();
     })();
