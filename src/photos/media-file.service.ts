@@ -86,9 +86,12 @@ export class MediaFileService {
     if (!size || !row.storage_key || !row.sha256) throw notFound(rawId);
     const ext = DERIVATIVE_EXT[format];
     const clean = this.storage.derivativePath(row.id, size.name, ext);
-    await this.ensureFile(clean, `${row.id}/${size.name}/${ext}`, () =>
-      generateOne(this.storage.originalPath(row.storage_key!), size, format, clean, { maxImagePixels: this.config.maxImagePixels }),
-    );
+    await this.ensureFile(clean, `${row.id}/${size.name}/${ext}`, async () => {
+      const original = this.storage.originalPath(row.storage_key!);
+      // The original may be gone (a photo `vitrine doctor` flagged missing, seen by an administrator): nothing to build from.
+      if (!(await stat(original).catch(() => undefined))) throw notFound(rawId);
+      await generateOne(original, size, format, clean, { maxImagePixels: this.config.maxImagePixels });
+    });
     let path = clean;
     let tagInput = `${row.sha256}:${size.name}:${size.width}x${size.height}:${size.crop}:${format}`;
     let personal = false;

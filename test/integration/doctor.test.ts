@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readFileSync, utimesSync, writeFileSync } from '
 import { unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
+import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROCESS_TAG } from '../../src/media/process-tag.js';
 import { GUEST } from '../../src/access/principal.js';
@@ -102,6 +103,11 @@ describe('vitrine doctor (DoctorService) and the start-up storage recovery', () 
     expect(flagged.map((r: { id: number }) => r.id)).toEqual([ids[1]]);
     expect(await visibility.filterPhotoIds(GUEST, ids)).toEqual([ids[0], ids[2]]);
     expect(existsSync(data('derivatives', '0', String(ids[1]), 'thumb.jpg'))).toBe(true);
+    // Administrators still see it: its built sizes are served, a size that would need the original is a 404 (not a 500).
+    const admin = request(t.app.getHttpServer());
+    await admin.get(`/media/photos/${ids[1]}/thumb.jpg`).set('X-Test-As', 'admin').expect(200);
+    await admin.get(`/media/photos/${ids[1]}/large.jpg`).set('X-Test-As', 'admin').expect(404);
+    await request(t.app.getHttpServer()).get(`/media/photos/${ids[1]}/thumb.jpg`).expect(404); // visitors: hidden
     await t.jobs.drain();
     expect(existsSync(data('derivatives', '0', String(ids[2]), 'thumb.jpg'))).toBe(true);
 
