@@ -114,6 +114,17 @@ export class SitePhotoRepository {
     return rows[0] ?? null;
   }
 
+  /** The slug of tag `id` if a photo the scope sees carries it, else null (missing and hidden look alike). */
+  async visibleTagSlug(id: number, scope: AccessScope): Promise<string | null> {
+    const p = new ParamBag();
+    const rows: { slug: string }[] = await this.em.query(
+      `SELECT t.slug FROM tags t WHERE t.id = ${p.add(id)}
+         AND EXISTS (SELECT 1 FROM photo_tags pt JOIN photos p ON p.id = pt.photo_id WHERE pt.tag_id = t.id AND ${scope.photoWhere('p', p)})`,
+      p.values,
+    );
+    return rows[0]?.slug ?? null;
+  }
+
   /** One page of visible photos carrying the tag. */
   tagPhotos(tagId: number, scope: AccessScope, orderBy: string, limit: number, offset: number): Promise<PhotoCardRow[]> {
     const p = new ParamBag();

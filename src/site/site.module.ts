@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { HTML_ERROR_PAGES } from '../common/html-error-pages.js';
+import { PiwigoLegacyController } from './piwigo-legacy.controller.js';
 import { SharePageController } from './share-page.controller.js';
 import { SiteContextService } from './site-context.service.js';
 import { SiteErrorFilter } from './site-error.filter.js';
@@ -13,11 +14,11 @@ import { findThemesDir, SITE_THEMES_DIR, ThemeService } from './theme.service.js
 
 /**
  * The public site: gallery pages rendered by the active theme, share-link landing, sitemap,
- * robots.txt and theme assets. Depends on the global AccessModule (visibility, abilities, share
+ * robots.txt, theme assets and redirects from Piwigo's public URLs. Depends on the global AccessModule (visibility, abilities, share
  * links, app secret) and CoreModule (config, logger).
  */
 @Module({
-  controllers: [ThemeAssetController, SiteSeoController, SharePageController, SitePagesController],
+  controllers: [ThemeAssetController, SiteSeoController, SharePageController, SitePagesController, PiwigoLegacyController],
   providers: [
     { provide: SITE_THEMES_DIR, useFactory: () => findThemesDir() },
     ThemeService,
