@@ -16,7 +16,8 @@
  *
  * Env: BENCH_PHOTOS (photos per upload phase, default 24), BENCH_LONG (default 0), BENCH_NODE_ARGS
  * (node flags for the server, e.g. `--cpu-prof`); the server inherits the environment
- * (e.g. MALLOC_ARENA_MAX, VITRINE_SHARP_CONCURRENCY). BENCH_UPLOAD_ONLY=1 stops after the upload
+ * (e.g. VITRINE_SHARP_CONCURRENCY) and gets MALLOC_ARENA_MAX=2 unless it is set, as `npm start`
+ * and the Docker image run it (set it to another value to compare). BENCH_UPLOAD_ONLY=1 stops after the upload
  * phases; BENCH_THREADS=1 splits the server's CPU per photo by thread (main, libuv pool "node",
  * libvips workers); BENCH_SERVER_LOG=<file> appends the server's stdout (e.g. with --trace-gc).
  *
@@ -47,7 +48,7 @@ const ROOT = resolve(import.meta.dirname, '../..');
 
 /** The built server (dist/src/main.js) as a child process. */
 function startServer(env: Record<string, string>): { proc: ChildProcess; ready: Promise<void>; stop(): Promise<void> } {
-  const proc = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []), join(ROOT, 'dist/src/main.js')], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const proc = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []), join(ROOT, 'dist/src/main.js')], { cwd: ROOT, env: { MALLOC_ARENA_MAX: '2', ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   const ready = new Promise<void>((res, rej) => {
     proc.stdout!.on('data', (d) => {
