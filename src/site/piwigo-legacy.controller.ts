@@ -11,6 +11,7 @@ import { SiteErrorFilter } from './site-error.filter.js';
 import { SiteHeadersInterceptor } from './site-headers.js';
 import { siteNotFound } from './site-not-found.js';
 import { SitePhotoRepository } from './site-photo.repository.js';
+import { sendVisitorRedirect } from './site-response.js';
 
 /** A Piwigo id segment: `12` or `12-any-slug`; the slug part is ignored. */
 const ID_SEGMENT = /^([1-9]\d{0,8})(?:-.*)?$/;
@@ -34,16 +35,6 @@ export function piwigoSegments(url: string): string[] | null {
 function idOf(segment: string | undefined): number | null {
   const match = segment === undefined ? null : ID_SEGMENT.exec(segment);
   return match ? Number(match[1]) : null;
-}
-
-/**
- * A 301 whose target depends on what the visitor may see (it names a private album's slug for an
- * admin): kept out of shared caches, like the pages themselves.
- */
-function visitorRedirect(res: Response, url: string): void {
-  res.setHeader('Cache-Control', 'private, no-cache');
-  res.setHeader('Vary', 'Cookie');
-  res.redirect(301, url);
 }
 
 /**
@@ -78,13 +69,13 @@ export class PiwigoLegacyController {
       // Further segments (`/start-15`, `/flat`…) are Piwigo page options: land on page 1.
       const album = await new SiteAlbumRepository(this.dataSource.manager).findVisible(id, await this.scope(req));
       if (!album) throw siteNotFound();
-      return visitorRedirect(res, paths.album(album.id, album.slug));
+      return sendVisitorRedirect(res, paths.album(album.id, album.slug));
     }
     if (kind === 'tags' && segments.length === 2) {
       // Several tags (`tags/7-a/8-b`) mean their intersection, which Vitrine has no page for.
       const slug = await new SitePhotoRepository(this.dataSource.manager).visibleTagSlug(id, await this.scope(req));
       if (!slug) throw siteNotFound();
-      return visitorRedirect(res, paths.tag(slug));
+      return sendVisitorRedirect(res, paths.tag(slug));
     }
     throw siteNotFound();
   }

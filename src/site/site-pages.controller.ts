@@ -13,7 +13,7 @@ import { siteNotFound } from './site-not-found.js';
 import type { PageView } from '../themes/theme-view.types.js';
 import type { SiteContext } from './site-context.service.js';
 import { SitePageCache } from './site-page.cache.js';
-import { sendHtml } from './site-response.js';
+import { sendHtml, sendVisitorRedirect } from './site-response.js';
 
 type QueryBag = Record<string, unknown>;
 
@@ -53,7 +53,7 @@ export class SitePagesController {
     if (hit !== undefined) return sendHtml(res, hit);
     const ctx = await this.contexts.forRequest(req);
     const page = await build(ctx);
-    if ('redirect' in page) return res.redirect(301, page.redirect);
+    if ('redirect' in page) return sendVisitorRedirect(res, page.redirect);
     const html = await ctx.theme.renderPage(page);
     this.cache.set(key, html);
     sendHtml(res, html);

@@ -18,6 +18,17 @@ export function sendHtml(res: Response, html: string, status = 200): void {
   res.send(html);
 }
 
+/**
+ * A 301 whose target depends on who is asking (the canonical URL of a private album names its
+ * slug for those who may see it): kept out of shared caches, like the pages themselves. A bare
+ * 301 would be cached by proxies and browsers by default.
+ */
+export function sendVisitorRedirect(res: Response, url: string): void {
+  res.setHeader('Cache-Control', 'private, no-cache');
+  res.setHeader('Vary', 'Cookie');
+  res.redirect(301, url);
+}
+
 export { readCookie } from '../common/cookies.js';
 
 /**

@@ -70,6 +70,9 @@ describe('site pages (anonymous visitors see public content only)', () => {
   it('redirects to the canonical slug', async () => {
     let res = await get(`/albums/${f.albums.pub}`).expect(301);
     expect(res.headers.location).toBe(`/albums/${f.albums.pub}-public`);
+    // The target depends on who asks (a private album's slug for those who may see it): no shared caching.
+    expect(res.headers['cache-control']).toBe('private, no-cache');
+    expect(res.headers.vary).toContain('Cookie');
     res = await get(`/albums/${f.albums.pub}-old-name?sort=title`).expect(301);
     expect(res.headers.location).toBe(`/albums/${f.albums.pub}-public?sort=title`);
   });
