@@ -20,13 +20,12 @@
  * interleaved and each figure is the median over rounds of the per-round p50/p95).
  * Prints figures and ratios; asserts nothing. Quote `uptime` with them.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { createReadStream, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { Agent, createServer as createHttpServer, request } from 'node:http';
-import { createServer } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import sharp from 'sharp';
+import { benchNodeArgs, freePort, startServer, type BenchServer } from './bench-server.js';
 
 const N = Number(process.env.BENCH_N ?? 2000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -34,42 +33,6 @@ const WARMUP = 200;
 const PASSWORD = 'bench password 1';
 /** The checkout whose built server runs (BENCH_ROOT: another checkout, e.g. an older build for a before/after figure). */
 const ROOT = resolve(process.env.BENCH_ROOT ?? resolve(import.meta.dirname, '../..'));
-
-function startServer(env: Record<string, string>): { proc: ChildProcess; ready: Promise<void>; stop(): Promise<void> } {
-  const proc = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []), join(ROOT, 'dist/src/main.js')], {
-    cwd: ROOT,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  let out = '';
-  const ready = new Promise<void>((res, rej) => {
-    proc.stdout!.on('data', (d) => {
-      out += String(d);
-      if (/Stop with Ctrl-C/.test(out)) res();
-    });
-    proc.on('exit', (code) => rej(new Error(`server exited (${code}): ${out}`)));
-  });
-  const exited = new Promise<void>((res) => proc.on('exit', () => res()));
-  return {
-    proc,
-    ready,
-    stop: async () => {
-      if (proc.exitCode === null) proc.kill('SIGTERM');
-      await exited;
-    },
-  };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const s = createServer();
-    s.once('error', rej);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => res(port));
-    });
-  });
-}
 
 const agent = new Agent({ keepAlive: true, maxSockets: 1 });
 
@@ -133,7 +96,7 @@ const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length
 
 async function main(): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), 'vitrine-bench-deriv-'));
-  let server: ReturnType<typeof startServer> | undefined;
+  let server: BenchServer | undefined;
   let staticServer: ReturnType<typeof createHttpServer> | undefined;
   try {
     const photo = join(work, 'photo.jpg');
@@ -144,7 +107,7 @@ async function main(): Promise<void> {
 
     const port = await freePort();
     const dataDir = join(work, 'data');
-    server = startServer({ DATA_DIR: dataDir, PORT: String(port), ADMIN_PASSWORD: PASSWORD, LOG_LEVEL: 'warn' });
+    server = startServer({ root: ROOT, env: { DATA_DIR: dataDir, PORT: String(port), ADMIN_PASSWORD: PASSWORD, LOG_LEVEL: 'warn' }, nodeArgs: benchNodeArgs() });
     await server.ready;
     const base = `http://127.0.0.1:${port}`;
     const admin = await login(base, 'admin');

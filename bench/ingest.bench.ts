@@ -26,14 +26,13 @@
  * before the clock starts and its CPU is printed apart (it shares the cores with the server).
  * Prints figures; asserts nothing. Keep runs short on a shared machine: compare ratios.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import sharp from 'sharp';
 import { generateDerivatives } from '../src/media/derivative.generator.js';
+import { benchNodeArgs, cpuMsOf, freePort, startServer, type BenchServer } from './bench-server.js';
 import { ImageSizeRegistry } from '../src/media/image-size.registry.js';
 
 const PER_PHASE = Number(process.env.BENCH_PHOTOS ?? 24);
@@ -46,33 +45,6 @@ type Http = (path: string, init?: RequestInit) => Promise<Response>;
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
-/** The built server (dist/src/main.js) as a child process. */
-function startServer(env: Record<string, string>): { proc: ChildProcess; ready: Promise<void>; stop(): Promise<void> } {
-  const proc = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []), join(ROOT, 'dist/src/main.js')], { cwd: ROOT, env: { MALLOC_ARENA_MAX: '2', ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
-  let out = '';
-  const ready = new Promise<void>((res, rej) => {
-    proc.stdout!.on('data', (d) => {
-      if (process.env.BENCH_SERVER_LOG) appendFileSync(process.env.BENCH_SERVER_LOG, d);
-      out += String(d);
-      if (/Stop with Ctrl-C/.test(out)) res();
-    });
-    proc.on('exit', (code) => rej(new Error(`server exited (${code}): ${out}`)));
-  });
-  const exited = new Promise<void>((res) => proc.on('exit', () => res()));
-  return { proc, ready, stop: async () => { if (proc.exitCode === null) proc.kill('SIGTERM'); await exited; } };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const s = createServer();
-    s.once('error', rej);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => res(port));
-    });
-  });
-}
-
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))]!;
 
@@ -81,12 +53,6 @@ async function pool<T>(items: T[], workers: number, fn: (item: T) => Promise<voi
   await Promise.all(Array.from({ length: workers }, async () => {
     while (next < items.length) await fn(items[next++]!);
   }));
-}
-
-/** CPU time (user + system, every thread) of a process, in ms, from /proc (Linux). */
-function cpuMsOf(pid: number, tid?: string): number {
-  const fields = readFileSync(tid ? `/proc/${pid}/task/${tid}/stat` : `/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime, stime in USER_HZ (100)
 }
 
 /**
@@ -115,7 +81,8 @@ function threadCpu(pid: number): Map<string, number> {
     try {
       const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
       const name = tid === String(pid) ? 'main' : (/\((.*)\)/.exec(stat)?.[1] ?? '?');
-      byName.set(name, (byName.get(name) ?? 0) + cpuMsOf(pid, tid));
+      const ms = cpuMsOf(pid, tid);
+      if (!Number.isNaN(ms)) byName.set(name, (byName.get(name) ?? 0) + ms);
     } catch {
       // the thread ended meanwhile
     }
@@ -155,7 +122,7 @@ async function main(): Promise<void> {
   const phase1 = all.slice(0, PER_PHASE);
   const phase2 = all.slice(PER_PHASE, PER_PHASE * 2).length ? all.slice(PER_PHASE, PER_PHASE * 2) : phase1;
   const work = mkdtempSync(join(tmpdir(), 'vitrine-bench-ingest-'));
-  let server: ReturnType<typeof startServer> | undefined;
+  let server: BenchServer | undefined;
   try {
     console.log(`photos: ${all.length} in ${dir}; ${phase1.length} per phase; ${(readFileSync(all[0]!).length / 1e6).toFixed(1)} MB each`);
     sharp.cache(false);
@@ -168,7 +135,13 @@ async function main(): Promise<void> {
 
     const port = await freePort();
     const dataDir = join(work, 'data');
-    server = startServer({ DATA_DIR: dataDir, PORT: String(port), ADMIN_PASSWORD: PASSWORD, LOG_LEVEL: 'warn' });
+    server = startServer({
+      root: ROOT,
+      env: { DATA_DIR: dataDir, PORT: String(port), ADMIN_PASSWORD: PASSWORD, LOG_LEVEL: 'warn' },
+      envDefaults: { MALLOC_ARENA_MAX: '2' },
+      nodeArgs: benchNodeArgs(),
+      ...(process.env.BENCH_SERVER_LOG ? { logFile: process.env.BENCH_SERVER_LOG } : {}),
+    });
     await server.ready;
     console.log(`  started: ${rssLine(server.proc.pid!)}`);
     const base = `http://127.0.0.1:${port}`;

@@ -17,13 +17,13 @@
  * ws.php and the load average.
  * Asserts nothing: on a shared machine compare ratios, not absolute figures.
  */
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import sharp from 'sharp';
+import { cpuMsOf, freePort, startServer, type BenchServer } from './bench-server.js';
 
 const PHOTOS = Number(process.env.BENCH_PHOTOS ?? 100);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -42,39 +42,6 @@ interface Figures {
   requests: number;
   /** Server CPU time (user + system, from /proc) per request, ms: steadier than req/s on a busy machine. */
   cpuMs: number;
-}
-
-/** The built server as a child process. */
-function startServer(env: Record<string, string>): { proc: ChildProcess; ready: Promise<void>; stop(): Promise<void> } {
-  const proc = spawn(process.execPath, [join(ROOT, 'dist/src/main.js')], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
-  let out = '';
-  const ready = new Promise<void>((res, rej) => {
-    proc.stdout!.on('data', (d) => {
-      out += String(d);
-      if (/Stop with Ctrl-C/.test(out)) res();
-    });
-    proc.on('exit', (code) => rej(new Error(`server exited (${code}): ${out}`)));
-  });
-  const exited = new Promise<void>((res) => proc.on('exit', () => res()));
-  return {
-    proc,
-    ready,
-    stop: async () => {
-      if (proc.exitCode === null) proc.kill('SIGTERM');
-      await exited;
-    },
-  };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const s = createServer();
-    s.once('error', rej);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => res(port));
-    });
-  });
 }
 
 type Http = (path: string, init?: RequestInit) => Promise<Response>;
@@ -148,16 +115,6 @@ async function runLoop(url: string, headers: Record<string, string>): Promise<Fi
   return { rps: latencies.length / ((performance.now() - started) / 1000), p50: at(50), p99: at(99), non2xx, requests: latencies.length, cpuMs: Number.NaN };
 }
 
-/** CPU time (user + system) the process has used, in ms (Linux /proc; NaN elsewhere). */
-function cpuMsOf(pid: number): number {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime, stime in clock ticks (USER_HZ = 100)
-  } catch {
-    return Number.NaN;
-  }
-}
-
 let serverPid = 0;
 async function load(url: string, headers: Record<string, string> = {}): Promise<Figures> {
   const cpu0 = cpuMsOf(serverPid);
@@ -187,11 +144,11 @@ const loadAvg = () => loadavg().map((l) => l.toFixed(2)).join(' ');
 async function main(): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), 'vitrine-bench-listing-'));
   const dataDir = join(work, 'data');
-  let server: ReturnType<typeof startServer> | undefined;
+  let server: BenchServer | undefined;
   try {
     const port = await freePort();
     const env = { DATA_DIR: dataDir, PORT: String(port), ADMIN_PASSWORD: PASSWORD, LOG_LEVEL: 'warn' };
-    server = startServer(env);
+    server = startServer({ root: ROOT, env });
     await server.ready;
     serverPid = server.proc.pid!;
     const base = `http://127.0.0.1:${port}`;
@@ -226,7 +183,7 @@ async function main(): Promise<void> {
       }
     }
     await server.stop();
-    server = startServer({ ...env, API_ANSWER_CACHE_MS: '0' });
+    server = startServer({ root: ROOT, env: { ...env, API_ANSWER_CACHE_MS: '0' } });
     await server.ready;
     serverPid = server.proc.pid!;
     await check(rest, {}, (b) => (b as { items: unknown[] }).items.length, shown);
