@@ -50,8 +50,8 @@ export function phpJsonEncode(value: WsValue, path = 'result'): string {
   }
 }
 
-/** The hot path: no path strings, plain objects walked with `for…in`. */
-function encodeFast(value: WsValue): string {
+/** JSON of null, booleans, numbers and strings as PHP's json_encode writes them; undefined for containers. */
+function encodeScalar(value: WsValue): string | undefined {
   if (value === null || value === undefined) return 'null';
   switch (typeof value) {
     case 'boolean':
@@ -62,6 +62,13 @@ function encodeFast(value: WsValue): string {
     case 'string':
       return phpJsonString(value);
   }
+  return undefined;
+}
+
+/** The hot path: no path strings, plain objects walked with `for…in`. */
+function encodeFast(value: WsValue): string {
+  const scalar = encodeScalar(value);
+  if (scalar !== undefined) return scalar;
   if (value instanceof PwgNamedArray) return encodeFast(value.content);
   if (value instanceof PwgNamedStruct) return encodeFast(value.content);
   if (Array.isArray(value)) {
@@ -98,16 +105,8 @@ function encodeFast(value: WsValue): string {
 
 /** The reference walk, tracking where it is for the error message. */
 function encodeTracked(value: WsValue, path: string): string {
-  if (value === null || value === undefined) return 'null';
-  switch (typeof value) {
-    case 'boolean':
-      return value ? 'true' : 'false';
-    case 'number':
-    case 'bigint':
-      return phpJsonNumber(value);
-    case 'string':
-      return phpJsonString(value);
-  }
+  const scalar = encodeScalar(value);
+  if (scalar !== undefined) return scalar;
   if (value instanceof PwgNamedArray) return encodeTracked(value.content, path);
   if (value instanceof PwgNamedStruct) return encodeTracked(value.content, path);
   if (Array.isArray(value)) {
