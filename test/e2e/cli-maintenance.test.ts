@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminQuery, withDatabase } from '../support/global-setup.js';
-import { spawnVitrine } from '../support/spawn-vitrine.js';
+import { runVitrineCli } from '../support/spawn-vitrine.js';
 import { jpeg } from './media-harness.js';
 
 /** Runs the built CLI (`dist/src/cli.js`: `npm run build` first). */
@@ -30,11 +30,7 @@ describe('vitrine jobs and vitrine doctor', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const cli = async (...args: string[]) => {
-    const p = spawnVitrine(env, 'cli.js', args);
-    const code = await p.exited();
-    return { code, out: p.output(), err: p.stderr() };
-  };
+  const cli = (...args: string[]) => runVitrineCli(env, args);
 
   it('doctor finds a missing thumbnail, --repair queues it, jobs lists and refuses bad retries', async () => {
     expect((await cli('import', join(dir, 'photos'))).code).toBe(0);

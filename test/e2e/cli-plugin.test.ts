@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminQuery, withDatabase } from '../support/global-setup.js';
-import { spawnVitrine } from '../support/spawn-vitrine.js';
+import { runVitrineCli } from '../support/spawn-vitrine.js';
 
 /** Runs the built CLI (`dist/src/cli.js`; run `npm run build` first) on the bundled exif-details plugin. */
 const pgUrl = process.env.DATABASE_URL;
@@ -27,11 +27,7 @@ describe('vitrine plugin list|enable|disable|uninstall (built CLI)', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const cli = async (...args: string[]) => {
-    const p = spawnVitrine(env, 'cli.js', ['plugin', ...args]);
-    const code = await p.exited();
-    return { code, out: p.output(), err: p.stderr() };
-  };
+  const cli = (...args: string[]) => runVitrineCli(env, ['plugin', ...args]);
   const statusOf = async (name: string) => {
     const run = await cli('list', '--json');
     expect(run.code, run.err).toBe(0);

@@ -4,18 +4,12 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CORE_MIGRATIONS } from '../../migrations/index.js';
 import { adminQuery, withDatabase } from '../support/global-setup.js';
-import { spawnVitrine } from '../support/spawn-vitrine.js';
+import { runVitrineCli, type CliRun } from '../support/spawn-vitrine.js';
 
 /** Runs the built CLI (`dist/src/cli.js`, so run `npx tsc -p tsconfig.build.json` first). */
 
 const pgUrl = process.env.DATABASE_URL;
 const MIGRATIONS = CORE_MIGRATIONS.map((M) => new M().name);
-
-interface CliRun {
-  code: number | null;
-  out: string;
-  err: string;
-}
 
 describe('vitrine CLI (built dist/src/cli.js)', () => {
   let dir: string;
@@ -36,11 +30,7 @@ describe('vitrine CLI (built dist/src/cli.js)', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const cli = async (args: string[], extra: Record<string, string | undefined> = {}): Promise<CliRun> => {
-    const p = spawnVitrine({ ...env, ...extra }, 'cli.js', args);
-    const code = await p.exited();
-    return { code, out: p.output(), err: p.stderr() };
-  };
+  const cli = (args: string[], extra: Record<string, string | undefined> = {}): Promise<CliRun> => runVitrineCli({ ...env, ...extra }, args);
   const statusLines = async () => {
     const run = await cli(['migrate', 'status']);
     expect(run.code, run.err).toBe(0);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseTargetFor, openDatabase } from '../../src/database/data-source.js';
 import { adminQuery, withDatabase } from '../support/global-setup.js';
-import { spawnVitrine } from '../support/spawn-vitrine.js';
+import { runVitrineCli } from '../support/spawn-vitrine.js';
 import { jpeg } from './media-harness.js';
 
 /** `vitrine import` through the bundled folder-importer plugin (runs the built CLI: `npm run build` first). */
@@ -40,11 +40,7 @@ describe('vitrine import with the folder-importer plugin enabled', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const cli = async (args: string[]) => {
-    const p = spawnVitrine(env, 'cli.js', args);
-    const code = await p.exited();
-    return { code, out: p.output(), err: p.stderr() };
-  };
+  const cli = (args: string[]) => runVitrineCli(env, args);
 
   /** Album paths and the photos in each, read from the database after the CLI exited. */
   async function albums(): Promise<Record<string, string[]>> {

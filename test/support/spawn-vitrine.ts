@@ -1,5 +1,4 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -42,14 +41,18 @@ export function spawnVitrine(env: Record<string, string | undefined>, entry = 'm
   };
 }
 
-/** A TCP port nobody listens on right now. */
-export function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const s = createServer();
-    s.once('error', rej);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => res(port));
-    });
-  });
+/** What a finished CLI run printed. */
+export interface CliRun {
+  code: number | null;
+  out: string;
+  err: string;
 }
+
+/** Runs `vitrine <args>` (dist/src/cli.js) to the end. */
+export async function runVitrineCli(env: Record<string, string | undefined>, args: string[]): Promise<CliRun> {
+  const p = spawnVitrine(env, 'cli.js', args);
+  const code = await p.exited();
+  return { code, out: p.output(), err: p.stderr() };
+}
+
+export { freePort } from '../../bench/bench-server.js';
