@@ -4,6 +4,7 @@ import { dirname, join, posix } from 'node:path';
 import { VitrineError } from '../common/errors.js';
 import { SIZE_NAME } from './image-size.registry.js';
 import { isAbandonedTag, TAG_PATTERN } from './process-tag.js';
+import { untilDurable } from './upload-spool.js';
 import {
   DERIVATIVE_EXTENSIONS,
   ORIGINAL_EXTENSIONS,
@@ -37,6 +38,8 @@ export class LocalStorageStrategy implements StorageStrategy {
     if (!ORIGINAL_EXTENSIONS.has(ext)) throw badKey(`an original extension (${[...ORIGINAL_EXTENSIONS].join(', ')})`);
     const key = posix.join('originals', sha256.slice(0, 2), sha256.slice(2, 4), `${sha256}.${ext}`);
     const target = this.resolve(key);
+    // A spooled upload's fsync runs in the background: its data must be on disk before the rename.
+    await untilDurable(tempPath);
     const { size } = await fsp.stat(tempPath);
     const existing = await fsp.lstat(target).catch(() => undefined);
     if (existing?.isFile() && existing.size === size) {

@@ -12,7 +12,8 @@ export interface StorageStrategy {
    * Moves a probed temp file into storage under its SHA-256 (atomic rename, or copy + fsync +
    * rename across devices). When identical content is already stored, the temp file is deleted
    * and the existing key returned with `created: false`. The caller guarantees `sha256` is the
-   * hash of the file (the upload spool computes it).
+   * hash of the file (the upload spool computes it). A file from `spoolUpload` may still be being
+   * fsynced: implementations await `untilDurable(tempPath)` before they publish it.
    */
   putOriginal(tempPath: string, sha256: string, ext: string): Promise<StoredOriginal>;
   /**

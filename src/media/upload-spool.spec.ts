@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
+import { mkdtemp, open, readFile, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { VitrineError } from '../common/errors.js';
-import { spoolUpload } from './upload-spool.js';
+import { LocalStorageStrategy } from './local-storage.strategy.js';
+import { spoolUpload, untilDurable } from './upload-spool.js';
 
 let root: string;
 let tempDir: string;
@@ -144,5 +145,43 @@ describe('spoolUpload', () => {
     const spooled = await spoolUpload(gen(), { tempDir, maxBytes: 100 });
     expect((await readFile(spooled.path)).toString()).toBe('héllo world');
     expect(spooled.size).toBe(Buffer.byteLength('héllo world'));
+  });
+});
+
+describe('untilDurable', () => {
+  // FileHandle is not exported: spy on the prototype of a real one.
+  const fileHandlePrototype = async () => {
+    const handle = await open(__filename, 'r');
+    await handle.close();
+    return Object.getPrototypeOf(handle) as { sync: () => Promise<void> };
+  };
+  afterEach(() => vi.restoreAllMocks());
+
+  it('waits for the background fsync of a spooled file, once; other paths resolve at once', async () => {
+    let release!: () => void;
+    const proto = await fileHandlePrototype();
+    const real = proto.sync;
+    vi.spyOn(proto, 'sync').mockImplementation(function (this: unknown) {
+      return new Promise<void>((res) => (release = res)).then(() => real.call(this));
+    });
+    const spooled = await spoolUpload(Readable.from(pieces(10_000, 4096)), { tempDir, maxBytes: 1_000_000 });
+    let durable = false;
+    const waiting = untilDurable(spooled.path).then(() => (durable = true));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(durable).toBe(false);
+    release();
+    await waiting;
+    expect(durable).toBe(true);
+    await expect(untilDurable(spooled.path)).resolves.toBeUndefined();
+    await expect(untilDurable(join(tempDir, 'never-spooled'))).resolves.toBeUndefined();
+  });
+
+  it('reports a failed fsync, and storage refuses to publish the file', async () => {
+    const proto = await fileHandlePrototype();
+    vi.spyOn(proto, 'sync').mockRejectedValue(Object.assign(new Error('EIO: i/o error, fsync'), { code: 'EIO' }));
+    const spooled = await spoolUpload(Readable.from(pieces(10_000, 4096)), { tempDir, maxBytes: 1_000_000 });
+    const storage = new LocalStorageStrategy(join(root, `data${n++}`));
+    await expect(storage.putOriginal(spooled.path, spooled.sha256, 'jpg')).rejects.toThrow(/EIO/);
+    await expect(readdir(join(root, `data${n - 1}`))).rejects.toThrow(/ENOENT/);
   });
 });

@@ -34,8 +34,11 @@ export const SPOOL_SUFFIX = '.part';
  * Streams an upload to a temp file while computing SHA-256 and MD5 in the same pass. Memory use
  * is one chunk: nothing is held whole. The size cap is checked *before* each chunk is written,
  * so at most `maxBytes` ever reach the disk. The temp file is created with `wx` and mode 0600 and
- * its name is random: the client's file name never touches the file system. It is fsynced
- * before this resolves, so a rename into storage afterwards is durable.
+ * its name is random: the client's file name never touches the file system.
+ *
+ * The fsync starts when the last byte is written and runs while the caller probes and decodes
+ * the file (it waits on the disk, not the CPU); whoever publishes the file — renames it into
+ * storage, which acknowledges the upload — awaits {@link untilDurable} first.
  *
  * On any failure (too large, empty, stream error, abort) the temp file is deleted and the error
  * is rethrown; the input stream is destroyed so the transfer stops.
@@ -100,14 +103,40 @@ async function spool(input: Readable | AsyncIterable<Uint8Array | string>, optio
     }
     if (batched > 0) await writeAll(handle, batch, batched);
     if (size === 0) throw MediaErrors.empty();
-    await handle.sync();
     closed = true;
-    await handle.close();
+    syncInBackground(path, handle);
     return { path, size, sha256: sha256.digest('hex'), md5: md5.digest('hex') };
   } catch (error) {
     if (input instanceof Readable && !input.destroyed) input.destroy();
     if (!closed) await handle.close().catch(() => undefined);
     await unlink(path).catch(() => undefined);
     throw error;
+  }
+}
+
+/** fsyncs of spooled files still running (or failed and not yet reported), by path. */
+const pendingSyncs = new Map<string, Promise<void>>();
+
+/** fsyncs and closes `handle` without holding up the caller; {@link untilDurable} reports the outcome. */
+function syncInBackground(path: string, handle: FileHandle): void {
+  const synced = handle.sync().finally(() => handle.close().catch(() => undefined));
+  pendingSyncs.set(path, synced);
+  // Success forgets the entry; a failure stays until untilDurable reports it (the file may be refused first).
+  synced.then(() => pendingSyncs.delete(path), () => undefined);
+}
+
+/**
+ * Resolves once the content of a file from {@link spoolUpload} is on disk (at once for any other
+ * path, or when it already is). Call before publishing the file: a rename into storage before
+ * the data is durable could leave an empty original after a power cut.
+ * @throws the fsync's error (e.g. EIO): the upload must then be refused.
+ */
+export async function untilDurable(path: string): Promise<void> {
+  const synced = pendingSyncs.get(path);
+  if (!synced) return;
+  try {
+    await synced;
+  } finally {
+    pendingSyncs.delete(path);
   }
 }
