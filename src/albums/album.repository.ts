@@ -1,5 +1,4 @@
 import type { EntityManager } from 'typeorm';
-import { returnedRows } from '../database/sql-result.js';
 import { Album, type AlbumTreeNode } from './album.entity.js';
 
 /**
@@ -35,8 +34,16 @@ export class AlbumRepository {
 
   /** Locks the row for the rest of the transaction (moves and reorders). */
   async findByIdForUpdate(id: number): Promise<Album | null> {
-    const rows: { id: number }[] = await this.em.query(`SELECT id FROM albums WHERE id = $1 FOR UPDATE`, [id]);
-    return rows.length ? this.findById(id) : null;
+    return (await this.lockForUpdate([id])).length ? this.findById(id) : null;
+  }
+
+  /**
+   * Locks the rows of the albums that exist among `ids` for the rest of the transaction, in id
+   * order (two transactions locking overlapping sets never deadlock); returns their ids.
+   */
+  async lockForUpdate(ids: number[]): Promise<number[]> {
+    const rows: { id: number }[] = await this.em.query(`SELECT id FROM albums WHERE id = ANY($1::int[]) ORDER BY id FOR UPDATE`, [ids]);
+    return rows.map((r) => r.id);
   }
 
   children(parentId: number | null): Promise<Album[]> {
@@ -196,35 +203,53 @@ export class AlbumRepository {
     await this.em.query(`DELETE FROM albums WHERE id = ANY($1::int[])`, [albumIds]);
   }
 
-  /** Links photos at the end of the album's order; returns the ids that were not linked before. */
+  /**
+   * Links photos at the end of the album's order and adds them to its `photo_count` (one
+   * statement); returns the ids that were not linked before. Then {@link applyTotalDelta}.
+   */
   async link(albumId: number, photoIds: number[]): Promise<number[]> {
     const rows: { photo_id: number }[] = await this.em.query(
-      `INSERT INTO album_photos (album_id, photo_id, rank)
-       SELECT $1::int, p.id, (SELECT COALESCE(max(rank), -1) FROM album_photos WHERE album_id = $1::int) + p.ord
-       FROM unnest($2::int[]) WITH ORDINALITY AS p(id, ord)
-       ON CONFLICT DO NOTHING RETURNING photo_id`,
+      `WITH linked AS (
+         INSERT INTO album_photos (album_id, photo_id, rank)
+         SELECT $1::int, p.id, (SELECT COALESCE(max(rank), -1) FROM album_photos WHERE album_id = $1::int) + p.ord
+         FROM unnest($2::int[]) WITH ORDINALITY AS p(id, ord)
+         ON CONFLICT DO NOTHING RETURNING photo_id
+       ), counted AS (
+         UPDATE albums SET photo_count = photo_count + (SELECT count(*) FROM linked)
+         WHERE id = $1::int AND EXISTS (SELECT 1 FROM linked)
+       )
+       SELECT photo_id FROM linked`,
       [albumId, photoIds],
     );
     return rows.map((r) => r.photo_id);
   }
 
-  /** Unlinks photos; returns the ids that were linked. */
+  /**
+   * Unlinks photos and takes them off the album's `photo_count` (one statement); returns the ids
+   * that were linked. Then {@link applyTotalDelta}.
+   */
   async unlink(albumId: number, photoIds: number[]): Promise<number[]> {
-    const result = await this.em.query(
-      `DELETE FROM album_photos WHERE album_id = $1 AND photo_id = ANY($2::int[]) RETURNING photo_id`,
+    const rows: { photo_id: number }[] = await this.em.query(
+      `WITH removed AS (
+         DELETE FROM album_photos WHERE album_id = $1::int AND photo_id = ANY($2::int[]) RETURNING photo_id
+       ), counted AS (
+         UPDATE albums SET photo_count = photo_count - (SELECT count(*) FROM removed)
+         WHERE id = $1::int AND EXISTS (SELECT 1 FROM removed)
+       )
+       SELECT photo_id FROM removed`,
       [albumId, photoIds],
     );
-    return returnedRows<{ photo_id: number }>(result).map((r) => r.photo_id);
+    return rows.map((r) => r.photo_id);
   }
 
   /**
-   * Adjusts cached counts after `photoIds` were linked to (sign +1) or unlinked from (sign -1)
-   * `albumId`. The subtree total of an ancestor changes only for photos that are not (or no
-   * longer) linked anywhere else in that ancestor's subtree. Run after the link change.
+   * Adjusts the subtree totals (`total_photo_count`) of the album and its ancestors after
+   * `photoIds` were linked to (sign +1) or unlinked from (sign -1) `albumId` by {@link link} or
+   * {@link unlink}. An ancestor's total changes only for photos that are not (or no longer)
+   * linked anywhere else in its subtree. Run after the link change.
    */
-  async applyLinkDelta(albumId: number, photoIds: number[], sign: 1 | -1): Promise<void> {
+  async applyTotalDelta(albumId: number, photoIds: number[], sign: 1 | -1): Promise<void> {
     if (photoIds.length === 0) return;
-    await this.em.query(`UPDATE albums SET photo_count = photo_count + $2 WHERE id = $1`, [albumId, sign * photoIds.length]);
     await this.em.query(
       `UPDATE albums x SET total_photo_count = x.total_photo_count + $3 * d.n
        FROM (

@@ -256,25 +256,37 @@ export class AlbumService {
   /** Links photos to the album (already linked ones are left as they are). Returns the newly linked ids. */
   linkPhotos(albumId: number, photoIds: number[], em?: EntityManager): Promise<number[]> {
     return this.tx(async (repo) => {
-      const album = await repo.findByIdForUpdate(albumId);
-      if (!album) throw Errors.notFound('album', albumId);
+      if ((await repo.lockForUpdate([albumId])).length === 0) throw Errors.notFound('album', albumId);
       const ids = [...new Set(photoIds)];
       const existing = new Set(await repo.existingPhotoIds(ids));
       const missing = ids.filter((x) => !existing.has(x));
       if (missing.length) throw Errors.notFound('photo', missing.join(', '));
       const linked = await repo.link(albumId, ids);
-      await repo.applyLinkDelta(albumId, linked, 1);
+      await repo.applyTotalDelta(albumId, linked, 1);
       return linked;
     }, em);
+  }
+
+  /**
+   * Links a photo that `em`'s transaction has just inserted (ingest) to albums: one lock for all
+   * of them, no check that the photo exists, same counts as {@link linkPhotos}.
+   * @throws VitrineError `album.not_found` (404) for the first album that does not exist.
+   */
+  async linkNewPhoto(albumIds: number[], photoId: number, em: EntityManager): Promise<void> {
+    const repo = new AlbumRepository(em);
+    const ids = [...new Set(albumIds)];
+    const locked = new Set(await repo.lockForUpdate(ids));
+    const missing = ids.find((id) => !locked.has(id));
+    if (missing !== undefined) throw Errors.notFound('album', missing);
+    for (const albumId of ids) await repo.applyTotalDelta(albumId, await repo.link(albumId, [photoId]), 1);
   }
 
   /** Unlinks photos from the album. Returns the ids that were linked. */
   unlinkPhotos(albumId: number, photoIds: number[], em?: EntityManager): Promise<number[]> {
     return this.tx(async (repo) => {
-      const album = await repo.findByIdForUpdate(albumId);
-      if (!album) throw Errors.notFound('album', albumId);
+      if ((await repo.lockForUpdate([albumId])).length === 0) throw Errors.notFound('album', albumId);
       const removed = await repo.unlink(albumId, [...new Set(photoIds)]);
-      await repo.applyLinkDelta(albumId, removed, -1);
+      await repo.applyTotalDelta(albumId, removed, -1);
       await repo.clearStaleRepresentatives(await repo.selfAndAncestorIds(albumId));
       return removed;
     }, em);

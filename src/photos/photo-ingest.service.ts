@@ -152,7 +152,7 @@ export class PhotoIngestService {
             await em.query(`UPDATE photos SET privacy_level = $2, plugin_data = $3::jsonb WHERE id = $1`, [photoId, candidate.privacyLevel, JSON.stringify(pluginData)]);
           }
           await repo.addTags(photoId, tags);
-          for (const albumId of albumIds) await this.albums.linkPhotos(albumId, [photoId], em);
+          await this.albums.linkNewPhoto(albumIds, photoId, em);
           // With the probe's decode in hand the eager sizes are written right after the commit; the
           // job is the safety net (a crash before they are written) and finds them done.
           const runAfter = encoding ? new Date(Date.now() + INLINE_DERIVATIVES_GRACE_MS) : undefined;
