@@ -158,6 +158,18 @@ export async function encodeFromIntermediate(
   return { source, files, placeholder };
 }
 
+/**
+ * The blur placeholder alone from an intermediate (a 16 px wide WebP data URI, a few hundred
+ * bytes): ingest awaits it before its transaction so the photo row is inserted with it, while
+ * the sizes themselves are still being encoded. Undefined when the intermediate was decoded
+ * without the placeholder's box.
+ */
+export async function blurPlaceholderOf(mid: DecodedIntermediate): Promise<string | undefined> {
+  if (!mid.placeholder) return undefined;
+  const { data, info } = mid;
+  return blurPlaceholder(sharp(data, { raw: { width: info.width, height: info.height, channels: info.channels } }), mid.source);
+}
+
 /** Writes encoded derivatives to `target` paths: one mkdir per directory, each file atomically. */
 export async function writeEncoded(encoded: EncodedDerivatives, target: DerivativeTarget): Promise<DerivativeSet> {
   const outputs = encoded.files.map((file) => ({ ...file, path: target(file.size, file.format) }));

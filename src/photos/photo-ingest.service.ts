@@ -16,7 +16,7 @@ import { HookRegistry } from '../hooks/hook.registry.js';
 import type { ImportCandidate, PhotoMetadata } from '../hooks/hook-payloads.js';
 import { MetadataFieldCatalog } from '../plugin-host/plugin-metadata.js';
 import { photoRef, PHOTO_REF_COLUMNS } from '../hooks/hook-refs.js';
-import { DERIVATIVE_EXT, encodeFromIntermediate, writeEncoded, type EncodedDerivatives } from '../media/derivative.generator.js';
+import { blurPlaceholderOf, DERIVATIVE_EXT, encodeFromIntermediate, writeEncoded, type EncodedDerivatives } from '../media/derivative.generator.js';
 import { probeImage, type ProbedImage } from '../media/image-probe.js';
 import { ImageSizeRegistry, type ImageSize } from '../media/image-size.registry.js';
 import { STORAGE_STRATEGY, type StorageStrategy } from '../media/storage.strategy.js';
@@ -68,6 +68,12 @@ export interface IngestResult {
 }
 
 const PG_UNIQUE_VIOLATION = '23505';
+
+/** The eager sizes being encoded from the probe's decode, and the blur placeholder apart (ready first). */
+interface EagerEncoding {
+  files: Promise<EncodedDerivatives>;
+  placeholder: Promise<string | undefined>;
+}
 
 /**
  * Turns uploaded bytes into a photo, in SECURITY.md's order: spool with the size cap and probe by
@@ -123,8 +129,9 @@ export class PhotoIngestService {
         return { photo: existing, duplicate: true };
       }
       // The eager sizes are encoded (sharp's threads) while metadata, storage and the transaction
-      // run; they are written once the commit gave the photo its id (folder).
-      const encoding = this.encodeEager(image);
+      // run; they are written once the commit gave the photo its id (folder). The blur
+      // placeholder (tiny) is ready first and goes into the row itself.
+      const eager = this.encodeEager(image);
       const extracted = await extractMetadata(file.path);
       // hook: photo.metadata — plugins correct core fields or add their own (validated, stored in plugin_data).
       const filtered = await this.hooks.applyFilter('photo.metadata', toHookMetadata(extracted), sourceFile, ctx);
@@ -133,13 +140,14 @@ export class PhotoIngestService {
       const tags = cleanTags([[metadata.tags], [input.tags ?? []]]);
       // A crash between the move and the commit leaves an original without a row: the intent
       // lets the storage recovery find it (src/photos/ingest-intent.ts).
+      const blurPlaceholder = (await eager?.placeholder) ?? null;
       intent = await writeIntent(tempDirOf(this.config), file.sha256, image.ext);
       const stored = await this.storage.putOriginal(file.path, file.sha256, image.ext);
       tempPath = undefined;
       try {
-        const id = await this.dataSource.transaction(async (em) => {
+        const inserted = await this.dataSource.transaction(async (em) => {
           const repo = new PhotoRepository(em);
-          const photoId = await repo.insert({
+          const row = await repo.insert({
             title: cleanText(candidate.title, METADATA_LIMITS.title) ?? metadata.title,
             description: cleanText(input.description, METADATA_LIMITS.description, { multiline: true }) ?? metadata.description,
             ...fileFacts({ file, image }, input.originalName),
@@ -147,7 +155,9 @@ export class PhotoIngestService {
             status: input.status ?? 'ready',
             addedBy: input.principal.kind === 'user' ? input.principal.userId : null,
             metadata,
+            blurPlaceholder,
           });
+          const photoId = row.id;
           if (candidate.privacyLevel !== 0 || Object.keys(pluginData).length > 0) {
             await em.query(`UPDATE photos SET privacy_level = $2, plugin_data = $3::jsonb WHERE id = $1`, [photoId, candidate.privacyLevel, JSON.stringify(pluginData)]);
           }
@@ -155,14 +165,14 @@ export class PhotoIngestService {
           await this.albums.linkNewPhoto(albumIds, photoId, em);
           // With the probe's decode in hand the eager sizes are written right after the commit; the
           // job is the safety net (a crash before they are written) and finds them done.
-          const runAfter = encoding ? new Date(Date.now() + INLINE_DERIVATIVES_GRACE_MS) : undefined;
+          const runAfter = eager ? new Date(Date.now() + INLINE_DERIVATIVES_GRACE_MS) : undefined;
           await this.jobs.enqueue(EAGER_DERIVATIVES_JOB, { photoId }, { em, singletonKey: `photo:${photoId}`, runAfter });
-          return photoId;
+          return row;
         });
-        const written = encoding ? await this.writeEagerDerivatives(id, encoding) : undefined;
-        const photo = written ?? (await new PhotoRepository(this.dataSource.manager).summaries([id]))[0];
+        const id = inserted.id;
+        if (eager) await this.writeEagerFiles(id, eager.files);
         await this.fireImported(id, ctx);
-        return { photo: photo!, duplicate: false };
+        return { photo: inserted, duplicate: false };
       } catch (error) {
         if (!isShaConflict(error)) {
           if (stored.created) await this.removeOriginalIfUnreferenced(stored.key);
@@ -222,8 +232,8 @@ export class PhotoIngestService {
       }
       await this.storage.removeDerivatives(photoId);
       // Rebuilt from the probe's decode at once; the job covers a failure (or runs if none waits).
-      const encoding = this.encodeEager(image);
-      if (encoding) await this.writeEagerDerivatives(photoId, encoding);
+      const eager = this.encodeEager(image);
+      if (eager) await this.writeEagerDerivatives(photoId, eager);
       await this.jobs.enqueue(EAGER_DERIVATIVES_JOB, { photoId }, { singletonKey: `photo:${photoId}` });
       if (current.storage_key) await this.removeOriginalIfUnreferenced(current.storage_key);
       return { replaced: true };
@@ -340,34 +350,43 @@ export class PhotoIngestService {
   }
 
   /**
-   * Starts encoding the eager sizes and the blur placeholder from the probe's decode (no second
-   * decode of the original); undefined when the probe kept no decode. The intermediate is
-   * released from `image` at once. A failure surfaces in {@link writeEagerDerivatives}.
+   * Starts encoding the eager sizes and, apart, the blur placeholder from the probe's decode (no
+   * second decode of the original); undefined when the probe kept no decode. The intermediate is
+   * released from `image` at once. Failures surface where the promises are awaited.
    */
-  private encodeEager(image: ProbedImage): Promise<EncodedDerivatives> | undefined {
+  private encodeEager(image: ProbedImage): EagerEncoding | undefined {
     const intermediate = image.intermediate;
     image.intermediate = undefined; // let the buffer go as soon as the encoders are done with it
     if (!intermediate || !this.sizes) return undefined;
-    const encoding = encodeFromIntermediate(intermediate, this.sizes.eager(), { maxImagePixels: this.config.maxImagePixels, formats: ['jpeg'] });
-    encoding.catch(() => undefined); // awaited after the commit; unobserved if the ingest fails first
-    return encoding;
+    const files = encodeFromIntermediate(intermediate, this.sizes.eager(), { maxImagePixels: this.config.maxImagePixels, formats: ['jpeg'], placeholder: false });
+    const placeholder = blurPlaceholderOf(intermediate).catch(() => undefined); // the job makes it if this fails
+    files.catch(() => undefined); // awaited after the commit; unobserved if the ingest fails first
+    return { files, placeholder };
   }
 
   /**
-   * Writes the encoded eager derivatives into the photo's folder, stores the placeholder and returns
-   * the photo's summary as stored. A failure is logged and left to the queued job (undefined).
+   * Writes the encoded eager sizes of a new photo into its folder (the row already holds the
+   * placeholder). A failure is logged and left to the queued job, which finds files missing.
    */
-  private async writeEagerDerivatives(photoId: number, encoding: Promise<EncodedDerivatives>): Promise<PhotoSummary | undefined> {
+  private async writeEagerFiles(photoId: number, files: Promise<EncodedDerivatives>): Promise<void> {
     try {
-      const set = await writeEncoded(await encoding, (size, format) => this.storage.derivativePath(photoId, size.name, DERIVATIVE_EXT[format]));
-      return await new PhotoRepository(this.dataSource.manager).saveDerivativeFacts(photoId, {
+      await writeEncoded(await files, (size, format) => this.storage.derivativePath(photoId, size.name, DERIVATIVE_EXT[format]));
+    } catch (error) {
+      this.logger?.warn({ err: error, photoId }, 'ingest: eager derivatives left to the job');
+    }
+  }
+
+  /** {@link writeEagerFiles} for a replaced file, then the new placeholder and dimensions on the row. */
+  private async writeEagerDerivatives(photoId: number, eager: EagerEncoding): Promise<void> {
+    try {
+      const set = await writeEncoded(await eager.files, (size, format) => this.storage.derivativePath(photoId, size.name, DERIVATIVE_EXT[format]));
+      await new PhotoRepository(this.dataSource.manager).saveDerivativeFacts(photoId, {
         width: set.source.width,
         height: set.source.height,
-        blurPlaceholder: set.placeholder ?? null,
+        blurPlaceholder: (await eager.placeholder) ?? null,
       });
     } catch (error) {
       this.logger?.warn({ err: error, photoId }, 'ingest: eager derivatives left to the job');
-      return undefined;
     }
   }
 

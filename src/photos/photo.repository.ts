@@ -31,6 +31,8 @@ export interface NewPhotoRow {
   status: PhotoStatus;
   addedBy: number | null;
   metadata: ExtractedMetadata;
+  /** The blur placeholder when it is known at insert (ingest computes it from the probe's decode). */
+  blurPlaceholder?: string | null;
 }
 
 /** A photo's file facts, for serving and deleting. */
@@ -67,7 +69,8 @@ export class PhotoRepository {
     return rows.map((r) => r.id);
   }
 
-  async insert(row: NewPhotoRow): Promise<number> {
+  /** Inserts the photo row; returns its summary (the id and what ingest answers with). */
+  async insert(row: NewPhotoRow): Promise<PhotoSummary> {
     const m = row.metadata;
     const p = new ParamBag();
     const columns: Array<[string, unknown]> = [
@@ -79,11 +82,12 @@ export class PhotoRepository {
       ['rating', m.rating],
       ['status', row.status],
       ['added_by', row.addedBy],
+      ['blur_placeholder', row.blurPlaceholder ?? null],
     ];
     const names = columns.map(([c]) => c).concat('metadata');
     const values = columns.map(([, v]) => p.add(v)).concat(`${p.add(JSON.stringify(m.raw))}::jsonb`);
-    const rows: { id: number }[] = await this.em.query(`INSERT INTO photos (${names.join(', ')}) VALUES (${values.join(', ')}) RETURNING id`, p.values);
-    return rows[0]!.id;
+    const rows: PhotoSummary[] = await this.em.query(`INSERT INTO photos (${names.join(', ')}) VALUES (${values.join(', ')}) RETURNING ${SUMMARY}`, p.values);
+    return rows[0]!;
   }
 
   /**

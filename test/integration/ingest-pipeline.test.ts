@@ -6,6 +6,7 @@ import { GUEST, type Principal } from '../../src/access/principal.js';
 import { FILES_CLEANUP_JOB, PhotoService } from '../../src/photos/photo.service.js';
 import { PhotoIngestService } from '../../src/photos/photo-ingest.service.js';
 import { PhotoRepository } from '../../src/photos/photo.repository.js';
+import { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner.js';
 import { createMediaTestApp, jpeg, type MediaTestApp } from '../e2e/media-harness.js';
 
 async function filesUnder(dir: string): Promise<string[]> {
@@ -46,6 +47,33 @@ describe('PhotoIngestService and PhotoService', () => {
     );
     expect(rows[0]).toMatchObject({ original_name: 'passwd.jpg', added_by: t.users.admin, status: 'lounge', mime_type: 'image/jpeg' });
     expect((await t.albums.get(album.id)).photoCount).toBe(1);
+  });
+
+  it('ingests a photo into a sub-album in at most 12 SQL statements, counts right, placeholder in the row', async () => {
+    // The hot path of every upload: albums checked, duplicate looked up, one transaction (row with
+    // its placeholder, tags, link with counts, job), derivatives written after it without SQL.
+    const parent = await t.albums.create({ name: 'Budget parent' });
+    const album = await t.albums.create({ name: 'Budget', parentId: parent.id });
+    // One upload first: the queue's start-up work and first-use set-up are not per upload.
+    await ingest.ingest({ source: { stream: Readable.from([await jpeg(61)]) }, originalName: 'warm.jpg', albumIds: [parent.id], principal: admin });
+    const statements: string[] = [];
+    const original = PostgresQueryRunner.prototype.query;
+    const counting = vi.spyOn(PostgresQueryRunner.prototype, 'query').mockImplementation(function (this: PostgresQueryRunner, ...args: Parameters<PostgresQueryRunner['query']>) {
+      statements.push(String(args[0]).trim().split(/\s+/).slice(0, 3).join(' '));
+      return original.apply(this, args);
+    });
+    let result;
+    try {
+      result = await ingest.ingest({ source: { stream: Readable.from([await jpeg(62)]) }, originalName: 'budget.jpg', albumIds: [album.id], principal: admin, tags: ['one', 'two'] });
+    } finally {
+      counting.mockRestore();
+    }
+    expect(statements.length, statements.join('\n')).toBeLessThanOrEqual(12);
+    expect(statements.filter((s) => /^(START TRANSACTION|BEGIN)/i.test(s))).toHaveLength(1);
+    expect((await t.albums.get(album.id)).photoCount).toBe(1);
+    expect((await t.albums.get(parent.id)).totalPhotoCount).toBe(2);
+    const rows: { blur_placeholder: string | null }[] = await t.db.dataSource.query(`SELECT blur_placeholder FROM photos WHERE id = $1`, [result.photo.id]);
+    expect(rows[0]!.blur_placeholder).toMatch(/^data:image\/webp;base64,/);
   });
 
   it('leaves no row, job, original or temp file when the transaction fails', async () => {
