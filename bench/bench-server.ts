@@ -83,3 +83,11 @@ export function cpuMsOf(pid: number, tid?: string): number {
     return Number.NaN;
   }
 }
+
+/** The whole machine's CPU time so far, in ms: busy (everything but idle and iowait) and total, from /proc/stat. */
+export function machineCpuMs(): { busy: number; total: number } {
+  const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1, 9).map(Number);
+  const [user, nice, system, idle, iowait, irq, softirq, steal] = fields as [number, number, number, number, number, number, number, number];
+  const busy = user + nice + system + irq + softirq + steal;
+  return { busy: (busy * 1000) / 100, total: ((busy + idle + iowait) * 1000) / 100 };
+}
