@@ -16,7 +16,7 @@ import { StorageRecoveryService } from './storage-recovery.service.js';
 export interface DoctorReport {
   repaired: boolean;
   /** Leftovers of crashed ingests (always cleaned: they belong to dead processes). */
-  recovered: { orphanOriginals: number; abandonedSpools: number };
+  recovered: { orphanOriginals: number; abandonedSpools: number; requeuedDerivatives: number };
   /** Originals no photo row references (keys). `recent` ones are younger than the grace period and left alone. */
   orphanOriginals: string[];
   recentUnreferencedOriginals: number;
@@ -74,7 +74,7 @@ export class DoctorService {
     const graceMs = isEmbeddedDatabase(this.dataSource) ? 0 : SWEEP_GRACE_MS;
     const report: DoctorReport = {
       repaired: options.repair,
-      recovered: { orphanOriginals: recovered.orphanOriginals.length, abandonedSpools: recovered.abandonedSpools },
+      recovered: { orphanOriginals: recovered.orphanOriginals.length, abandonedSpools: recovered.abandonedSpools, requeuedDerivatives: recovered.requeuedDerivatives },
       orphanOriginals: [],
       recentUnreferencedOriginals: 0,
       orphanDerivativeDirs: [],
@@ -197,6 +197,7 @@ export function formatDoctorReport(r: DoctorReport): string {
   const fix = (text: string) => (r.repaired ? text : 'run with --repair to fix');
   const lines = [
     `Interrupted ingests cleaned: ${r.recovered.orphanOriginals} original(s), ${r.recovered.abandonedSpools} temp file(s).`,
+    ...(r.recovered.requeuedDerivatives ? [`Photos of interrupted ingests whose eager derivatives were queued: ${r.recovered.requeuedDerivatives}`] : []),
     `Orphan originals (no photo row): ${r.orphanOriginals.length}${list(r.orphanOriginals)}${r.orphanOriginals.length ? ` — ${fix('removed')}` : ''}`,
     ...(r.recentUnreferencedOriginals ? [`Unreferenced originals younger than 10 minutes (an ingest may be in progress; left alone): ${r.recentUnreferencedOriginals}`] : []),
     `Orphan derivative folders (no photo row): ${r.orphanDerivativeDirs.length}${list(r.orphanDerivativeDirs)}${r.orphanDerivativeDirs.length ? ` — ${fix('removed')}` : ''}`,

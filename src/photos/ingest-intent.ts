@@ -4,10 +4,12 @@ import { isAbandonedTag, PROCESS_TAG } from '../media/process-tag.js';
 
 /**
  * Ingest intents: before an ingest moves an original into storage it writes
- * `DATA_DIR/tmp/intent-<process tag>-<sha256>.<ext>`, and removes it once the row is
- * committed or the original removed again. An intent left by a dead process marks an original
- * that may have no row (crash between the move and the commit): the storage recovery removes
- * that original if no photo references its hash. See src/media/process-tag.ts.
+ * `DATA_DIR/tmp/intent-<process tag>-<sha256>.<ext>`, and removes it once the row is committed
+ * and the eager sizes are written (or the job that builds them is queued), or once the original
+ * is removed again. An intent left by a dead process marks an original that may have no row
+ * (crash between the move and the commit) or a committed photo whose eager sizes may be missing
+ * (crash after the commit): the storage recovery removes the original if no photo references its
+ * hash, and otherwise queues the `derivatives.eager` job. See src/media/process-tag.ts.
  */
 const INTENT = /^intent-(\d{1,10}x[0-9a-f]{8})-([0-9a-f]{64})\.([a-z]{3,4})$/;
 

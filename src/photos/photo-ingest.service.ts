@@ -31,9 +31,6 @@ import { clearIntent, writeIntent } from './ingest-intent.js';
 import { tempDirOf } from './photo-paths.js';
 import { fileFacts, fromHookMetadata, toHookMetadata } from './photo-ingest.mapping.js';
 
-/** Delay of the safety-net derivative job when ingest writes the eager sizes itself. */
-export const INLINE_DERIVATIVES_GRACE_MS = 60_000;
-
 /** Name of the job that builds the eager derivative sizes of one photo. */
 export const EAGER_DERIVATIVES_JOB = 'derivatives.eager';
 
@@ -78,9 +75,10 @@ interface EagerEncoding {
 /**
  * Turns uploaded bytes into a photo, in SECURITY.md's order: spool with the size cap and probe by
  * content (`admitUpload`), dedupe by SHA-256, extract metadata, move the original into storage,
- * then ONE transaction inserts the row, its tags and album links and enqueues the eager
- * derivative job. Whatever fails, the temp file is removed, an original this call placed is
- * removed again (unless a row references it) and no row remains.
+ * then ONE transaction inserts the row, its tags and album links, and after the commit the eager
+ * sizes encoded from the probe's decode are written (without that decode, the transaction
+ * enqueues the eager derivative job instead). Whatever fails, the temp file is removed, an
+ * original this call placed is removed again (unless a row references it) and no row remains.
  */
 @Injectable()
 export class PhotoIngestService {
@@ -108,6 +106,7 @@ export class PhotoIngestService {
   private async ingestOne(input: IngestInput, albumsChecked: boolean): Promise<IngestResult> {
     let tempPath: string | undefined = pathOf(input.source);
     let intent: string | undefined;
+    let keepIntent = false;
     try {
       // An album deleted since the check makes linkPhotos fail inside the transaction (nothing kept).
       let albumIds = albumsChecked ? [...new Set(input.albumIds)] : await this.checkAlbums(input.albumIds);
@@ -138,8 +137,9 @@ export class PhotoIngestService {
       const metadata = fromHookMetadata(extracted, filtered);
       const pluginData = this.pluginData(filtered.plugins);
       const tags = cleanTags([[metadata.tags], [input.tags ?? []]]);
-      // A crash between the move and the commit leaves an original without a row: the intent
-      // lets the storage recovery find it (src/photos/ingest-intent.ts).
+      // A crash between the move and the commit leaves an original without a row, one after the
+      // commit a photo without its eager sizes: the intent lets the storage recovery find either
+      // (src/photos/ingest-intent.ts, storage-recovery.service.ts).
       const blurPlaceholder = (await eager?.placeholder) ?? null;
       intent = await writeIntent(tempDirOf(this.config), file.sha256, image.ext);
       const stored = await this.storage.putOriginal(file.path, file.sha256, image.ext);
@@ -163,14 +163,14 @@ export class PhotoIngestService {
           }
           await repo.addTags(photoId, tags);
           await this.albums.linkNewPhoto(albumIds, photoId, em);
-          // With the probe's decode in hand the eager sizes are written right after the commit; the
-          // job is the safety net (a crash before they are written) and finds them done.
-          const runAfter = eager ? new Date(Date.now() + INLINE_DERIVATIVES_GRACE_MS) : undefined;
-          await this.jobs.enqueue(EAGER_DERIVATIVES_JOB, { photoId }, { em, singletonKey: `photo:${photoId}`, runAfter });
+          // Without the probe's decode to encode from, the job builds the eager sizes.
+          if (!eager) await this.jobs.enqueue(EAGER_DERIVATIVES_JOB, { photoId }, { em, singletonKey: `photo:${photoId}` });
           return row;
         });
         const id = inserted.id;
-        if (eager) await this.writeEagerFiles(id, eager.files);
+        // The eager sizes from the probe's decode. The intent stays until they are on disk: if the
+        // process dies first, the storage recovery queues the job for this photo at the next start.
+        if (eager && !(await this.writeEagerFiles(id, eager.files))) keepIntent = true;
         await this.fireImported(id, ctx);
         return { photo: inserted, duplicate: false };
       } catch (error) {
@@ -188,7 +188,7 @@ export class PhotoIngestService {
       if (tempPath) await unlink(tempPath).catch(() => undefined);
       throw error;
     } finally {
-      if (intent) await clearIntent(intent);
+      if (intent && !keepIntent) await clearIntent(intent);
     }
   }
 
@@ -366,13 +366,23 @@ export class PhotoIngestService {
 
   /**
    * Writes the encoded eager sizes of a new photo into its folder (the row already holds the
-   * placeholder). A failure is logged and left to the queued job, which finds files missing.
+   * placeholder). On failure the job is queued to build them from the original; true when the
+   * files or the job are in place, false when neither is (the caller keeps the ingest intent, so
+   * the storage recovery queues the job at the next start).
    */
-  private async writeEagerFiles(photoId: number, files: Promise<EncodedDerivatives>): Promise<void> {
+  private async writeEagerFiles(photoId: number, files: Promise<EncodedDerivatives>): Promise<boolean> {
     try {
       await writeEncoded(await files, (size, format) => this.storage.derivativePath(photoId, size.name, DERIVATIVE_EXT[format]));
+      return true;
     } catch (error) {
       this.logger?.warn({ err: error, photoId }, 'ingest: eager derivatives left to the job');
+    }
+    try {
+      await this.jobs.enqueue(EAGER_DERIVATIVES_JOB, { photoId }, { singletonKey: `photo:${photoId}` });
+      return true;
+    } catch (error) {
+      this.logger?.error({ err: error, photoId }, 'ingest: could not queue the eager derivatives; the next start will');
+      return false;
     }
   }
 

@@ -57,7 +57,7 @@ describe('vitrine doctor (DoctorService) and the start-up storage recovery', () 
     put(data('tmp', `upload-${PROCESS_TAG}-${'1'.repeat(32)}.part`)); // ours, in flight
     put(data('tmp', 'ws-chunk-somebody-else')); // not ours to judge
     const report = await t.app.get(StorageRecoveryService).recover();
-    expect(report).toEqual({ orphanOriginals: [`originals/ab/ab/${sha}.jpg`], abandonedSpools: 1 });
+    expect(report).toEqual({ orphanOriginals: [`originals/ab/ab/${sha}.jpg`], requeuedDerivatives: 0, abandonedSpools: 1 });
     expect(existsSync(data('originals', 'ab', 'ab', `${sha}.jpg`))).toBe(false);
     expect(existsSync(data('tmp', `intent-${DEAD}-${sha}.jpg`))).toBe(false);
     expect(existsSync(data('tmp', `upload-${PROCESS_TAG}-${'1'.repeat(32)}.part`))).toBe(true);
@@ -146,5 +146,20 @@ describe('vitrine doctor (DoctorService) and the start-up storage recovery', () 
     // Without --repair, purgeMissing changes nothing.
     const dry = await doctor.run({ repair: false, purgeMissing: true });
     expect(dry.purged).toBe(0);
+  });
+
+  it('an intent a dead process left after its commit queues the eager derivatives of that photo', async () => {
+    // A crash between the commit and the writing of the eager sizes: the row exists, the files do not.
+    const album = await t.albums.create({ name: 'Crashed after commit' });
+    const { photo } = await t.app.get(PhotoIngestService).ingest({ source: { stream: Readable.from([await jpeg(1300)]) }, originalName: 'c.jpg', albumIds: [album.id], principal: GUEST });
+    const sha: string = ((await t.db.dataSource.query(`SELECT sha256 FROM photos WHERE id = $1`, [photo.id])) as { sha256: string }[])[0]!.sha256.trim();
+    const eager = ['square.jpg', 'thumb.jpg', 'medium.jpg'].map((f) => data('derivatives', '0', String(photo.id), f));
+    for (const f of eager) await unlink(f);
+    put(data('tmp', `intent-${DEAD}-${sha}.jpg`), '');
+    const report = await t.app.get(StorageRecoveryService).recover();
+    expect(report).toMatchObject({ orphanOriginals: [], requeuedDerivatives: 1 });
+    expect(existsSync(data('tmp', `intent-${DEAD}-${sha}.jpg`))).toBe(false);
+    expect(await t.jobs.drain()).toBeGreaterThanOrEqual(1);
+    expect(eager.filter((f) => !existsSync(f))).toEqual([]);
   });
 });

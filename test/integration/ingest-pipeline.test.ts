@@ -1,8 +1,11 @@
+import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { GUEST, type Principal } from '../../src/access/principal.js';
+import { AlbumService } from '../../src/albums/album.service.js';
+import { STORAGE_STRATEGY, type StorageStrategy } from '../../src/media/storage.strategy.js';
 import { FILES_CLEANUP_JOB, PhotoService } from '../../src/photos/photo.service.js';
 import { PhotoIngestService } from '../../src/photos/photo-ingest.service.js';
 import { PhotoRepository } from '../../src/photos/photo.repository.js';
@@ -76,20 +79,45 @@ describe('PhotoIngestService and PhotoService', () => {
     expect(rows[0]!.blur_placeholder).toMatch(/^data:image\/webp;base64,/);
   });
 
-  it('leaves no row, job, original or temp file when the transaction fails', async () => {
+  it('leaves no row, job, original, derivative or temp file when the transaction fails', async () => {
     const album = await t.albums.create({ name: 'Boom' });
     const before = { photos: await count(`SELECT count(*)::int AS n FROM photos`), jobs: (await allJobs()).length };
     const originalsBefore = await filesUnder(join(t.config.dataDir, 'originals'));
-    const spy = vi.spyOn(t.jobs, 'enqueue').mockRejectedValueOnce(new Error('queue down'));
+    const derivativesBefore = await filesUnder(join(t.config.dataDir, 'derivatives'));
+    const spy = vi.spyOn(AlbumService.prototype, 'linkNewPhoto').mockRejectedValueOnce(new Error('link down'));
     await expect(
       ingest.ingest({ source: { stream: Readable.from([await jpeg(22)]) }, originalName: 'x.jpg', albumIds: [album.id], principal: admin }),
-    ).rejects.toThrow('queue down');
+    ).rejects.toThrow('link down');
     spy.mockRestore();
     expect(await count(`SELECT count(*)::int AS n FROM photos`)).toBe(before.photos);
     expect((await allJobs()).length).toBe(before.jobs);
     expect((await t.albums.get(album.id)).photoCount).toBe(0);
     expect(await filesUnder(join(t.config.dataDir, 'originals'))).toEqual(originalsBefore);
+    expect(await filesUnder(join(t.config.dataDir, 'derivatives'))).toEqual(derivativesBefore);
     expect(await filesUnder(join(t.config.dataDir, 'tmp'))).toEqual([]);
+  });
+
+  it('writes the eager sizes before answering and queues no job; when writing fails, the job builds them', async () => {
+    const album = await t.albums.create({ name: 'Eager' });
+    const eagerFiles = (id: number) => ['medium.jpg', 'square.jpg', 'thumb.jpg'].map((f) => join(t.config.dataDir, 'derivatives', '0', String(id), f));
+    const jobsFor = async (id: number) => (await allJobs()).filter((j) => j.name === 'derivatives.eager' && j.payload.photoId === id);
+
+    const written = await ingest.ingest({ source: { stream: Readable.from([await jpeg(63)]) }, originalName: 'w.jpg', albumIds: [album.id], principal: admin });
+    expect(eagerFiles(written.photo.id).filter((f) => !existsSync(f))).toEqual([]);
+    expect(await jobsFor(written.photo.id)).toEqual([]);
+    expect(await filesUnder(join(t.config.dataDir, 'tmp'))).toEqual([]); // the intent is gone
+
+    const storage = t.app.get<StorageStrategy>(STORAGE_STRATEGY);
+    const spy = vi.spyOn(storage, 'derivativePath').mockImplementationOnce(() => {
+      throw new Error('disk full');
+    });
+    const failed = await ingest.ingest({ source: { stream: Readable.from([await jpeg(64)]) }, originalName: 'f.jpg', albumIds: [album.id], principal: admin });
+    spy.mockRestore();
+    expect(eagerFiles(failed.photo.id).filter((f) => existsSync(f))).toEqual([]);
+    expect(await jobsFor(failed.photo.id)).toHaveLength(1);
+    expect(await filesUnder(join(t.config.dataDir, 'tmp'))).toEqual([]);
+    await t.jobs.drain();
+    expect(eagerFiles(failed.photo.id).filter((f) => !existsSync(f))).toEqual([]);
   });
 
   it('stores concurrent uploads of the same content once (the loser links as a duplicate)', async () => {
@@ -115,7 +143,7 @@ describe('PhotoIngestService and PhotoService', () => {
     spy.mockRestore();
     expect(second).toMatchObject({ duplicate: true, photo: { id: first.photo.id } });
     expect(await filesUnder(join(t.config.dataDir, 'originals'))).toEqual(originals);
-    expect((await allJobs()).filter((j) => j.payload.photoId === first.photo.id)).toHaveLength(1);
+    expect((await allJobs()).filter((j) => j.payload.photoId === first.photo.id)).toHaveLength(0); // written inline, and the loser's rolled-back transaction queued nothing
   });
 
   it('deletes photos: rows, album counts, derivatives and the original', async () => {
