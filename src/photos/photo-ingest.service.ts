@@ -16,7 +16,6 @@ import { HookRegistry } from '../hooks/hook.registry.js';
 import type { ImportCandidate, PhotoMetadata } from '../hooks/hook-payloads.js';
 import { MetadataFieldCatalog } from '../plugin-host/plugin-metadata.js';
 import { photoRef, PHOTO_REF_COLUMNS } from '../hooks/hook-refs.js';
-import { blurPlaceholderOf, DERIVATIVE_EXT, encodeFromIntermediate, writeEncoded, type EncodedDerivatives } from '../media/derivative.generator.js';
 import { probeImage, type ProbedImage } from '../media/image-probe.js';
 import { ImageSizeRegistry, type ImageSize } from '../media/image-size.registry.js';
 import { STORAGE_STRATEGY, type StorageStrategy } from '../media/storage.strategy.js';
@@ -30,9 +29,9 @@ import { PhotoRepository, type PhotoSummary } from './photo.repository.js';
 import { clearIntent, writeIntent } from './ingest-intent.js';
 import { tempDirOf } from './photo-paths.js';
 import { fileFacts, fromHookMetadata, toHookMetadata } from './photo-ingest.mapping.js';
+import { EAGER_DERIVATIVES_JOB, EagerDerivativesWriter } from './eager-derivatives.writer.js';
 
-/** Name of the job that builds the eager derivative sizes of one photo. */
-export const EAGER_DERIVATIVES_JOB = 'derivatives.eager';
+export { EAGER_DERIVATIVES_JOB } from './eager-derivatives.writer.js';
 
 /** The bytes of one upload: a stream to spool, a temp file the caller hands over, or a file already spooled. */
 export type IngestSource =
@@ -66,12 +65,6 @@ export interface IngestResult {
 
 const PG_UNIQUE_VIOLATION = '23505';
 
-/** The eager sizes being encoded from the probe's decode, and the blur placeholder apart (ready first). */
-interface EagerEncoding {
-  files: Promise<EncodedDerivatives>;
-  placeholder: Promise<string | undefined>;
-}
-
 /**
  * Turns uploaded bytes into a photo, in SECURITY.md's order: spool with the size cap and probe by
  * content (`admitUpload`), dedupe by SHA-256, extract metadata, move the original into storage,
@@ -82,6 +75,8 @@ interface EagerEncoding {
  */
 @Injectable()
 export class PhotoIngestService {
+  private readonly eagerWriter: EagerDerivativesWriter;
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly albums: AlbumService,
@@ -92,7 +87,9 @@ export class PhotoIngestService {
     @Optional() private readonly fields: MetadataFieldCatalog = new MetadataFieldCatalog(),
     @Optional() @Inject(LOGGER) private readonly logger?: Logger,
     @Optional() private readonly sizes?: ImageSizeRegistry,
-  ) {}
+  ) {
+    this.eagerWriter = new EagerDerivativesWriter({ dataSource, storage, jobs, maxImagePixels: config.maxImagePixels, sizes, logger });
+  }
 
   /**
    * @throws VitrineError `photo.albums_required` (400), `album.not_found` (404), every `upload.*`
@@ -130,7 +127,7 @@ export class PhotoIngestService {
       // The eager sizes are encoded (sharp's threads) while metadata, storage and the transaction
       // run; they are written once the commit gave the photo its id (folder). The blur
       // placeholder (tiny) is ready first and goes into the row itself.
-      const eager = this.encodeEager(image);
+      const eager = this.eagerWriter.start(image);
       const extracted = await extractMetadata(file.path);
       // hook: photo.metadata — plugins correct core fields or add their own (validated, stored in plugin_data).
       const filtered = await this.hooks.applyFilter('photo.metadata', toHookMetadata(extracted), sourceFile, ctx);
@@ -170,7 +167,7 @@ export class PhotoIngestService {
         const id = inserted.id;
         // The eager sizes from the probe's decode. The intent stays until they are on disk: if the
         // process dies first, the storage recovery queues the job for this photo at the next start.
-        if (eager && !(await this.writeEagerFiles(id, eager.files))) keepIntent = true;
+        if (eager && !(await this.eagerWriter.writeNew(id, eager))) keepIntent = true;
         await this.fireImported(id, ctx);
         return { photo: inserted, duplicate: false };
       } catch (error) {
@@ -231,10 +228,10 @@ export class PhotoIngestService {
         throw error;
       }
       await this.storage.removeDerivatives(photoId);
-      // Rebuilt from the probe's decode at once; the job covers a failure (or runs if none waits).
-      const eager = this.encodeEager(image);
-      if (eager) await this.writeEagerDerivatives(photoId, eager);
-      await this.jobs.enqueue(EAGER_DERIVATIVES_JOB, { photoId }, { singletonKey: `photo:${photoId}` });
+      // Rebuilt from the probe's decode at once; the job when there is none or the write failed.
+      const eager = this.eagerWriter.start(image);
+      if (eager) await this.eagerWriter.writeReplaced(photoId, eager);
+      else await this.jobs.enqueue(EAGER_DERIVATIVES_JOB, { photoId }, { singletonKey: `photo:${photoId}` });
       if (current.storage_key) await this.removeOriginalIfUnreferenced(current.storage_key);
       return { replaced: true };
     } catch (error) {
@@ -347,57 +344,6 @@ export class PhotoIngestService {
   /** The probe's verifying decode doubles as the eager sizes' decode (src/media/image-probe.ts `decodeFor`). */
   private probeLimits(): { maxImagePixels: number; decodeFor?: ImageSize[] } {
     return { maxImagePixels: this.config.maxImagePixels, decodeFor: this.sizes?.eager() };
-  }
-
-  /**
-   * Starts encoding the eager sizes and, apart, the blur placeholder from the probe's decode (no
-   * second decode of the original); undefined when the probe kept no decode. The intermediate is
-   * released from `image` at once. Failures surface where the promises are awaited.
-   */
-  private encodeEager(image: ProbedImage): EagerEncoding | undefined {
-    const intermediate = image.intermediate;
-    image.intermediate = undefined; // let the buffer go as soon as the encoders are done with it
-    if (!intermediate || !this.sizes) return undefined;
-    const files = encodeFromIntermediate(intermediate, this.sizes.eager(), { maxImagePixels: this.config.maxImagePixels, formats: ['jpeg'], placeholder: false });
-    const placeholder = blurPlaceholderOf(intermediate).catch(() => undefined); // the job makes it if this fails
-    files.catch(() => undefined); // awaited after the commit; unobserved if the ingest fails first
-    return { files, placeholder };
-  }
-
-  /**
-   * Writes the encoded eager sizes of a new photo into its folder (the row already holds the
-   * placeholder). On failure the job is queued to build them from the original; true when the
-   * files or the job are in place, false when neither is (the caller keeps the ingest intent, so
-   * the storage recovery queues the job at the next start).
-   */
-  private async writeEagerFiles(photoId: number, files: Promise<EncodedDerivatives>): Promise<boolean> {
-    try {
-      await writeEncoded(await files, (size, format) => this.storage.derivativePath(photoId, size.name, DERIVATIVE_EXT[format]));
-      return true;
-    } catch (error) {
-      this.logger?.warn({ err: error, photoId }, 'ingest: eager derivatives left to the job');
-    }
-    try {
-      await this.jobs.enqueue(EAGER_DERIVATIVES_JOB, { photoId }, { singletonKey: `photo:${photoId}` });
-      return true;
-    } catch (error) {
-      this.logger?.error({ err: error, photoId }, 'ingest: could not queue the eager derivatives; the next start will');
-      return false;
-    }
-  }
-
-  /** {@link writeEagerFiles} for a replaced file, then the new placeholder and dimensions on the row. */
-  private async writeEagerDerivatives(photoId: number, eager: EagerEncoding): Promise<void> {
-    try {
-      const set = await writeEncoded(await eager.files, (size, format) => this.storage.derivativePath(photoId, size.name, DERIVATIVE_EXT[format]));
-      await new PhotoRepository(this.dataSource.manager).saveDerivativeFacts(photoId, {
-        width: set.source.width,
-        height: set.source.height,
-        blurPlaceholder: (await eager.placeholder) ?? null,
-      });
-    } catch (error) {
-      this.logger?.warn({ err: error, photoId }, 'ingest: eager derivatives left to the job');
-    }
   }
 
   private async linkExisting(photo: PhotoSummary, albumIds: number[]): Promise<void> {

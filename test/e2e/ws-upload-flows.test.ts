@@ -10,7 +10,10 @@ import { createHash } from 'node:crypto';
 import type { Server } from 'node:http';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import sharp from 'sharp';
 import { AlbumService } from '../../src/albums/album.service.js';
+import { JOB_QUEUE, type JobQueue } from '../../src/jobs/job-queue.js';
+import { STORAGE_STRATEGY, type StorageStrategy } from '../../src/media/storage.strategy.js';
 import { UserService } from '../../src/users/user.service.js';
 import { exifJpeg } from '../integration/ws-images.harness.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
@@ -125,6 +128,10 @@ describe('darktable "overwrite" conflict mode (addSimple with image_id)', () => 
     expect(Number((await t.db.dataSource.query(`SELECT count(*)::int AS n FROM photos`))[0].n)).toBe(count);
     expect(await photo(id)).toMatchObject({ md5: md5(edited), width: 800, height: 600, title: 'Edited v2' });
     expect(await albums.photoIds(albumId)).toEqual([id]);
+    // The eager sizes were rebuilt from the new file at once (640×480 → 800×600 gives a 792 px medium), with no job left to run.
+    const medium = t.app.get<StorageStrategy>(STORAGE_STRATEGY).derivativePath(id, 'medium', 'jpg');
+    expect(await sharp(medium).metadata()).toMatchObject({ width: 792, height: 594 });
+    expect((await t.app.get<JobQueue>(JOB_QUEUE).list({ name: 'derivatives.eager' })).filter((j) => j.payload.photoId === id)).toEqual([]);
     const again = json(await upload(edited, { image_id: String(id) }));
     expect(again.result.image_id).toBe(id);
     const missing = await upload(await jpeg(703), { image_id: '999999' });
