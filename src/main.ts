@@ -1,10 +1,12 @@
 import 'reflect-metadata';
 import { startServer } from './bootstrap/server.js';
 import { reportFatal } from './bootstrap/fatal.js';
+import { tuneHeapGrowth } from './bootstrap/heap-growth.js';
 import { loadConfig } from './config/config.js';
 
 /** `npm start`: runs the gallery until SIGINT/SIGTERM, then shuts down cleanly. */
 async function main(): Promise<void> {
+  tuneHeapGrowth();
   const config = loadConfig();
   const server = await startServer(config);
   const lines = [`Vitrine is running at ${server.url}`];
