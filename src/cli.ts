@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { Command } from 'commander';
 import { reportFatal } from './bootstrap/fatal.js';
+import { tuneHeapGrowth } from './bootstrap/heap-growth.js';
 import { registerImportCommand } from './cli/import.command.js';
 import { registerMaintenanceCommands } from './cli/maintenance.commands.js';
 import { registerMigrateCommands } from './cli/migrate.commands.js';
@@ -11,6 +12,9 @@ import { describeConfig, loadConfig } from './config/config.js';
 
 /** `vitrine <command>`: administration from the shell. Uses the same environment as the server. */
 const program = new Command('vitrine').description('Vitrine gallery administration').showHelpAfterError();
+
+/** The heap growing percent in force (set before any command runs, below). */
+let heapGrowingPercent = 0;
 
 registerMigrateCommands(program);
 registerUserCommands(program);
@@ -23,12 +27,21 @@ program
   .command('config')
   .description('print the effective configuration (secrets masked)')
   .action(() => {
-    const shown = describeConfig(loadConfig());
+    const shown = {
+      ...describeConfig(loadConfig()),
+      // Process settings read at start-up (README "Configuration"): what this process runs with.
+      mallocArenaMax: process.env.MALLOC_ARENA_MAX ?? '(unset: glibc default)',
+      heapGrowingPercent: heapGrowingPercent ? String(heapGrowingPercent) : "0 (V8's own heuristic)",
+    };
     const width = Math.max(...Object.keys(shown).map((k) => k.length));
     for (const [key, value] of Object.entries(shown)) process.stdout.write(`${key.padEnd(width)}  ${value}\n`);
   });
 
-program.parseAsync(process.argv).catch((error) => {
-  reportFatal(error);
-  process.exit(1);
-});
+// `vitrine import` ingests like the server does (src/bootstrap/heap-growth.ts).
+Promise.resolve()
+  .then(() => (heapGrowingPercent = tuneHeapGrowth()))
+  .then(() => program.parseAsync(process.argv))
+  .catch((error) => {
+    reportFatal(error);
+    process.exit(1);
+  });

@@ -1,6 +1,8 @@
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CORE_MIGRATIONS } from '../../migrations/index.js';
 import { adminQuery, withDatabase } from '../support/global-setup.js';
@@ -114,5 +116,37 @@ describe('vitrine CLI (built dist/src/cli.js)', () => {
     expect(run.out).toMatch(/^adminPassword\s+\*\*\*$/m);
     expect(run.out).toMatch(/^databaseUrl\s+postgres:\/\/vitrine:\*\*\*@db\.example\.org:5432\/gallery$/m);
     expect(run.out).toMatch(new RegExp(`^dataDir\\s+${env.DATA_DIR!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, 'm'));
+  });
+
+  describe('process settings (bin/vitrine.js launcher)', () => {
+    const launcher = resolve(import.meta.dirname, '../../bin/vitrine.js');
+    const run = async (extra: Record<string, string | undefined>) => {
+      const childEnv: Record<string, string> = {};
+      for (const [k, v] of Object.entries({ ...process.env, ...env, ...extra })) if (v !== undefined) childEnv[k] = v;
+      try {
+        const { stdout } = await promisify(execFile)(process.execPath, [launcher, 'config'], { env: childEnv });
+        return { code: 0, out: stdout, err: '' };
+      } catch (error) {
+        const e = error as { code: number; stdout: string; stderr: string };
+        return { code: e.code, out: e.stdout, err: e.stderr };
+      }
+    };
+
+    it('runs the CLI with MALLOC_ARENA_MAX=2 and the heap growing percent when neither is set', async () => {
+      const result = await run({ MALLOC_ARENA_MAX: undefined, VITRINE_HEAP_GROWING_PERCENT: undefined });
+      expect(result.code, result.err).toBe(0);
+      expect(result.out).toMatch(/^mallocArenaMax\s+2$/m);
+      expect(result.out).toMatch(/^heapGrowingPercent\s+100$/m);
+    });
+
+    it('keeps the values the user set, and refuses a bad percent with a clear message', async () => {
+      const kept = await run({ MALLOC_ARENA_MAX: '4', VITRINE_HEAP_GROWING_PERCENT: '0' });
+      expect(kept.code, kept.err).toBe(0);
+      expect(kept.out).toMatch(/^mallocArenaMax\s+4$/m);
+      expect(kept.out).toMatch(/^heapGrowingPercent\s+0 \(V8's own heuristic\)$/m);
+      const bad = await run({ VITRINE_HEAP_GROWING_PERCENT: 'lots' });
+      expect(bad.code).toBe(1);
+      expect(bad.err).toContain('VITRINE_HEAP_GROWING_PERCENT must be a whole number from 0 to 1000');
+    });
   });
 });
