@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npx vitrine <command>`: runs the compiled CLI, building it first when needed.
 //
-// glibc reads MALLOC_ARENA_MAX only when a process starts, so when it is unset the CLI runs in a
+// glibc reads MALLOC_ARENA_MAX only when a process starts, so when it is unset (or empty) the CLI runs in a
 // child process with MALLOC_ARENA_MAX=2, as `npm start` and the Docker image run the server:
 // `vitrine import` decodes photos on libvips threads like the server does, and without it each
 // thread's malloc arena keeps freed decode buffers (src/media/README.md "Server memory").
@@ -17,7 +17,7 @@ if (!existsSync(cli)) {
   const build = spawnSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'inherit' });
   if (build.status !== 0) process.exit(build.status ?? 1);
 }
-if (process.env.MALLOC_ARENA_MAX !== undefined) {
+if (process.env.MALLOC_ARENA_MAX) {
   await import(cli);
 } else {
   const child = spawn(process.execPath, [...process.execArgv, cli, ...process.argv.slice(2)], {

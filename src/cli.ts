@@ -30,7 +30,7 @@ program
     const shown = {
       ...describeConfig(loadConfig()),
       // Process settings read at start-up (README "Configuration"): what this process runs with.
-      mallocArenaMax: process.env.MALLOC_ARENA_MAX ?? '(unset: glibc default)',
+      mallocArenaMax: process.env.MALLOC_ARENA_MAX || '(unset: glibc default)',
       heapGrowingPercent: heapGrowingPercent ? String(heapGrowingPercent) : "0 (V8's own heuristic)",
     };
     const width = Math.max(...Object.keys(shown).map((k) => k.length));

@@ -132,8 +132,8 @@ describe('vitrine CLI (built dist/src/cli.js)', () => {
       }
     };
 
-    it('runs the CLI with MALLOC_ARENA_MAX=2 and the heap growing percent when neither is set', async () => {
-      const result = await run({ MALLOC_ARENA_MAX: undefined, VITRINE_HEAP_GROWING_PERCENT: undefined });
+    it.each([undefined, ''])('runs the CLI with MALLOC_ARENA_MAX=2 and the heap growing percent when neither is set (%j)', async (unset) => {
+      const result = await run({ MALLOC_ARENA_MAX: unset, VITRINE_HEAP_GROWING_PERCENT: unset });
       expect(result.code, result.err).toBe(0);
       expect(result.out).toMatch(/^mallocArenaMax\s+2$/m);
       expect(result.out).toMatch(/^heapGrowingPercent\s+100$/m);
