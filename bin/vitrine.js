@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 // `npx vitrine <command>`: runs the compiled CLI, building it first when needed.
 //
-// glibc reads MALLOC_ARENA_MAX only when a process starts, so when it is unset (or empty) the CLI runs in a
-// child process with MALLOC_ARENA_MAX=2, as `npm start` and the Docker image run the server:
-// `vitrine import` decodes photos on libvips threads like the server does, and without it each
-// thread's malloc arena keeps freed decode buffers (src/media/README.md "Server memory").
+// glibc reads MALLOC_ARENA_MAX only when a process starts, so when it is unset (or empty) the
+// CLI runs in a child process with MALLOC_ARENA_MAX=2, as `npm start` and the Docker image run
+// the server: `vitrine import` decodes photos on libvips threads like the server does, and
+// without it each thread's malloc arena keeps freed decode buffers (src/media/README.md
+// "Server memory").
 import { existsSync } from 'node:fs';
 import { spawn, spawnSync } from 'node:child_process';
 import { constants } from 'node:os';

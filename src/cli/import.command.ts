@@ -8,7 +8,7 @@ import type { ScanSkip } from '../importers/folder-scan.js';
 import { SYSTEM_ACTOR } from '../plugin-host/plugin-actor.js';
 import { PluginHost } from '../plugin-host/plugin-host.js';
 import { JOB_QUEUE, type JobRunner } from '../jobs/job-queue.js';
-import { EAGER_DERIVATIVES_JOB } from '../photos/photo-ingest.service.js';
+import { EAGER_DERIVATIVES_JOB } from '../photos/eager-derivatives.writer.js';
 import { withAppContext } from './app-context.js';
 
 interface ImportOptions {

@@ -6,7 +6,7 @@ import { JOB_QUEUE, type JobContext, type JobQueue } from '../jobs/job-queue.js'
 import { DERIVATIVE_EXT, generateDerivatives } from '../media/derivative.generator.js';
 import { ImageSizeRegistry } from '../media/image-size.registry.js';
 import { STORAGE_STRATEGY, type StorageStrategy } from '../media/storage.strategy.js';
-import { EAGER_DERIVATIVES_JOB } from './photo-ingest.service.js';
+import { EAGER_DERIVATIVES_JOB } from './eager-derivatives.writer.js';
 import { PhotoRepository } from './photo.repository.js';
 
 /**

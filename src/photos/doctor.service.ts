@@ -8,7 +8,7 @@ import { DERIVATIVE_EXT } from '../media/derivative.generator.js';
 import { ImageSizeRegistry } from '../media/image-size.registry.js';
 import { isAbandonedTag, TAG_PATTERN } from '../media/process-tag.js';
 import { STORAGE_STRATEGY, type StorageStrategy } from '../media/storage.strategy.js';
-import { EAGER_DERIVATIVES_JOB } from './photo-ingest.service.js';
+import { EAGER_DERIVATIVES_JOB, eagerJobKey, queueEagerDerivatives } from './eager-derivatives.writer.js';
 import { PhotoService, SWEEP_GRACE_MS } from './photo.service.js';
 import { StorageRecoveryService } from './storage-recovery.service.js';
 
@@ -103,12 +103,12 @@ export class DoctorService {
         await this.dataSource.query(`UPDATE photos SET missing_since = NULL WHERE id = ANY($1::int[])`, [report.restoredOriginals]);
       }
       for (const photoId of report.missingDerivatives) {
-        if ((await this.jobs.enqueue(EAGER_DERIVATIVES_JOB, { photoId }, { singletonKey: `photo:${photoId}` })) !== null) {
+        if ((await queueEagerDerivatives(this.jobs, photoId)) !== null) {
           report.requeued++;
           continue;
         }
         // One is already waiting (e.g. ingest's delayed safety net): make it due now.
-        if ((await this.jobs.runNow({ name: EAGER_DERIVATIVES_JOB, singletonKey: `photo:${photoId}` })) > 0) report.requeued++;
+        if ((await this.jobs.runNow({ name: EAGER_DERIVATIVES_JOB, singletonKey: eagerJobKey(photoId) })) > 0) report.requeued++;
       }
       await this.albums.refreshAllCounts();
     }

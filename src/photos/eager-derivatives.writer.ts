@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import type { JobQueue } from '../jobs/job-queue.js';
 import { blurPlaceholderOf, DERIVATIVE_EXT, encodeFromIntermediate, writeEncoded, type EncodedDerivatives } from '../media/derivative.generator.js';
 import type { ProbedImage } from '../media/image-probe.js';
@@ -9,6 +10,19 @@ import { PhotoRepository } from './photo.repository.js';
 
 /** Name of the job that builds the eager derivative sizes of one photo from its original. */
 export const EAGER_DERIVATIVES_JOB = 'derivatives.eager';
+
+/** Singleton key of a photo's {@link EAGER_DERIVATIVES_JOB}: at most one waits or runs per photo. */
+export function eagerJobKey(photoId: number): string {
+  return `photo:${photoId}`;
+}
+
+/**
+ * Queues the {@link EAGER_DERIVATIVES_JOB} of one photo (a no-op returning null while one waits
+ * or runs); inside the caller's transaction when `em` is given.
+ */
+export function queueEagerDerivatives(jobs: JobQueue, photoId: number, em?: EntityManager): Promise<string | null> {
+  return jobs.enqueue(EAGER_DERIVATIVES_JOB, { photoId }, { ...(em ? { em } : {}), singletonKey: eagerJobKey(photoId) });
+}
 
 /** The eager sizes being encoded from the probe's decode, and the blur placeholder apart (ready first). */
 export interface EagerEncoding {
@@ -78,7 +92,7 @@ export class EagerDerivativesWriter {
   /** Queues the job that builds the eager sizes from the original; false when even that failed. */
   async queueJob(photoId: number): Promise<boolean> {
     try {
-      await this.deps.jobs.enqueue(EAGER_DERIVATIVES_JOB, { photoId }, { singletonKey: `photo:${photoId}` });
+      await queueEagerDerivatives(this.deps.jobs, photoId);
       return true;
     } catch (error) {
       this.deps.logger?.error({ err: error, photoId }, 'ingest: could not queue the eager derivatives; the next start will');

@@ -29,9 +29,7 @@ import { PhotoRepository, type PhotoSummary } from './photo.repository.js';
 import { clearIntent, writeIntent } from './ingest-intent.js';
 import { tempDirOf } from './photo-paths.js';
 import { fileFacts, fromHookMetadata, toHookMetadata } from './photo-ingest.mapping.js';
-import { EAGER_DERIVATIVES_JOB, EagerDerivativesWriter } from './eager-derivatives.writer.js';
-
-export { EAGER_DERIVATIVES_JOB } from './eager-derivatives.writer.js';
+import { EagerDerivativesWriter, queueEagerDerivatives } from './eager-derivatives.writer.js';
 
 /** The bytes of one upload: a stream to spool, a temp file the caller hands over, or a file already spooled. */
 export type IngestSource =
@@ -161,7 +159,7 @@ export class PhotoIngestService {
           await repo.addTags(photoId, tags);
           await this.albums.linkNewPhoto(albumIds, photoId, em);
           // Without the probe's decode to encode from, the job builds the eager sizes.
-          if (!eager) await this.jobs.enqueue(EAGER_DERIVATIVES_JOB, { photoId }, { em, singletonKey: `photo:${photoId}` });
+          if (!eager) await queueEagerDerivatives(this.jobs, photoId, em);
           return row;
         });
         const id = inserted.id;
@@ -231,7 +229,7 @@ export class PhotoIngestService {
       // Rebuilt from the probe's decode at once; the job when there is none or the write failed.
       const eager = this.eagerWriter.start(image);
       if (eager) await this.eagerWriter.writeReplaced(photoId, eager);
-      else await this.jobs.enqueue(EAGER_DERIVATIVES_JOB, { photoId }, { singletonKey: `photo:${photoId}` });
+      else await queueEagerDerivatives(this.jobs, photoId);
       if (current.storage_key) await this.removeOriginalIfUnreferenced(current.storage_key);
       return { replaced: true };
     } catch (error) {

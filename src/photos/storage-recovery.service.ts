@@ -10,7 +10,7 @@ import { originalKeyOf, STORAGE_STRATEGY, type StorageStrategy } from '../media/
 import { SPOOL_PREFIX, SPOOL_SUFFIX } from '../media/upload-spool.js';
 import { JOB_QUEUE, type JobQueue } from '../jobs/job-queue.js';
 import { abandonedIntents, clearIntent } from './ingest-intent.js';
-import { EAGER_DERIVATIVES_JOB } from './photo-ingest.service.js';
+import { queueEagerDerivatives } from './eager-derivatives.writer.js';
 import { tempDirOf } from './photo-paths.js';
 
 export interface RecoveryReport {
@@ -67,7 +67,7 @@ export class StorageRecoveryService implements OnApplicationBootstrap {
           orphanOriginals.push(key);
         }
       } else {
-        await this.jobs.enqueue(EAGER_DERIVATIVES_JOB, { photoId }, { singletonKey: `photo:${photoId}` });
+        await queueEagerDerivatives(this.jobs, photoId);
         requeuedDerivatives++;
       }
       await clearIntent(intent.path);

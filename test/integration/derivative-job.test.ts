@@ -4,7 +4,8 @@ import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STORAGE_STRATEGY, type StorageStrategy } from '../../src/media/storage.strategy.js';
 import { PROCESS_TAG } from '../../src/media/process-tag.js';
-import { EAGER_DERIVATIVES_JOB, PhotoIngestService } from '../../src/photos/photo-ingest.service.js';
+import { EAGER_DERIVATIVES_JOB } from '../../src/photos/eager-derivatives.writer.js';
+import { PhotoIngestService } from '../../src/photos/photo-ingest.service.js';
 import { createMediaTestApp, jpeg, type MediaTestApp } from '../e2e/media-harness.js';
 
 /** A tag of a process that is gone: our pid with another random part (a previous run). */
